@@ -1,0 +1,74 @@
+using Akka.Actor;
+using Jobs.Actors.ReadModel;
+using Jobs.Messages;
+
+namespace Jobs.Actors.Hosting;
+
+/// <summary>The outcome of a command on one job.</summary>
+public abstract record JobCommandResult
+{
+    public sealed record Ok(JobView View) : JobCommandResult;
+    public sealed record NotFound : JobCommandResult;
+    public sealed record Conflict(JobStatus Status, string Detail) : JobCommandResult;
+}
+
+/// <summary>
+/// The engine's API for hosts (HTTP, CLI, in-process users): computes the partition, asks the
+/// shard region with a timeout, and falls back to the read model for jobs that finished long ago.
+/// </summary>
+public sealed class JobClient(IActorRef region, IJobReadStore readStore, JobEngineOptions options)
+{
+    public IJobReadStore ReadStore { get; } = readStore;
+
+    public async Task<(JobView View, bool Created)> SubmitAsync(JobSpec spec, string? batchId = null, CancellationToken ct = default)
+    {
+        var id = spec.IdempotencyKey is { } key ? JobIds.ForIdempotencyKey(spec.Tenant, key) : JobIds.NewId(DateTimeOffset.UtcNow);
+        var reply = await Ask(new SubmitJob(Partition(id), id, spec, batchId), ct);
+        if (reply is not JobSubmitted s) throw new InvalidOperationException($"unexpected reply {reply.GetType().Name}");
+        var view = s.View ?? await ReadStore.GetAsync(id, ct) ?? new JobView
+        {
+            Id = id, Type = spec.Type, Queue = spec.Queue, Tenant = spec.Tenant, Status = JobStatus.Completed,
+        };
+        return (view, s.Created);
+    }
+
+    public async Task<JobView?> GetAsync(string jobId, CancellationToken ct = default) =>
+        await Ask(new GetJob(Partition(jobId), jobId), ct) switch
+        {
+            JobFound f => f.View,
+            JobConflict => await ReadStore.GetAsync(jobId, ct),
+            _ => await ReadStore.GetAsync(jobId, ct),
+        };
+
+    public Task<JobCommandResult> CancelAsync(string jobId, CancellationToken ct = default) =>
+        Command(new CancelJob(Partition(jobId), jobId), ct);
+
+    public Task<JobCommandResult> RequeueAsync(string jobId, CancellationToken ct = default) =>
+        Command(new RequeueJob(Partition(jobId), jobId), ct);
+
+    public Task<JobCommandResult> PurgeAsync(string jobId, CancellationToken ct = default) =>
+        Command(new PurgeJob(Partition(jobId), jobId), ct);
+
+    public int Partition(string jobId) => JobIds.PartitionOf(jobId, options.Engine.Partitions);
+
+    private async Task<JobCommandResult> Command(IJobCommand cmd, CancellationToken ct)
+    {
+        var jobId = ((IWithJobId)cmd).JobId;
+        switch (await Ask(cmd, ct))
+        {
+            case JobFound f:
+                return new JobCommandResult.Ok(f.View);
+            case JobConflict c:
+                return new JobCommandResult.Conflict(c.Status, c.Detail);
+            default:
+                // Not in the partition's memory: finished long ago (terminal) or never existed.
+                var archived = await ReadStore.GetAsync(jobId, ct);
+                return archived is null
+                    ? new JobCommandResult.NotFound()
+                    : new JobCommandResult.Conflict(archived.Status, $"job is {archived.Status.ToString().ToLowerInvariant()}");
+        }
+    }
+
+    private Task<IJobReply> Ask(IJobsMessage message, CancellationToken ct) =>
+        region.Ask<IJobReply>(message, options.AskTimeout, ct);
+}

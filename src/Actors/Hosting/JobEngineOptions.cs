@@ -1,0 +1,27 @@
+using Jobs.Actors.Supervision;
+
+namespace Jobs.Actors.Hosting;
+
+/// <summary>Everything a deployer sets for a node (bound from configuration; see the README for the env names).</summary>
+public sealed record JobEngineOptions
+{
+    public string SystemName { get; init; } = "jobs";
+    public string DataDir { get; init; } = "./data";
+    /// <summary><c>sqlite</c> (default) or <c>postgres</c>.</summary>
+    public string Persistence { get; init; } = "sqlite";
+    public string? PostgresConnectionString { get; init; }
+    public string ClusterHost { get; init; } = "localhost";
+    public int ClusterPort { get; init; } = 4053;
+    /// <summary>host:port or full akka.tcp:// addresses; empty: the node joins itself.</summary>
+    public IReadOnlyList<string> Seeds { get; init; } = [];
+    public IReadOnlyList<string> Roles { get; init; } = ["default"];
+    /// <summary>Queues jobs may name; submitting to another is rejected.</summary>
+    public IReadOnlyList<string> Queues { get; init; } = ["default"];
+    public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(15);
+    public JobEngineSettings Engine { get; init; } = new();
+
+    public string JournalPath => Path.GetFullPath(Path.Combine(DataDir, "journal.db"));
+    public string ReadModelPath => Path.GetFullPath(Path.Combine(DataDir, "readmodel.db"));
+    public string JournalConnectionString => $"Data Source={JournalPath};Default Timeout=60";
+    public string ReadModelConnectionString => $"Data Source={ReadModelPath};Default Timeout=60";
+}

@@ -1,0 +1,36 @@
+using Jobs.Messages;
+
+namespace Jobs.Actors.ReadModel;
+
+public sealed record JobQuery
+{
+    public JobStatus? Status { get; init; }
+    public string? Type { get; init; }
+    public string? Queue { get; init; }
+    public string? Tenant { get; init; }
+    public string? BatchId { get; init; }
+    /// <summary>Only failed jobs still in the dead-letter queue, newest failure first.</summary>
+    public bool DeadLettersOnly { get; init; }
+    public int Limit { get; init; } = 50;
+    public string? Cursor { get; init; }
+}
+
+public sealed record JobPage(IReadOnlyList<JobView> Items, string? NextCursor);
+
+/// <summary>The queryable job index the projection maintains.</summary>
+public interface IJobReadStore
+{
+    Task InitializeAsync(CancellationToken ct = default);
+
+    /// <summary>The journal offset up to which events have been applied (0 = none).</summary>
+    Task<long> GetOffsetAsync(string projection, CancellationToken ct = default);
+
+    /// <summary>Applies events in one transaction together with the new offset; events at or below the stored offset are skipped.</summary>
+    Task ApplyAsync(string projection, IReadOnlyList<(long Offset, IJobEvent Event)> events, CancellationToken ct = default);
+
+    Task<JobView?> GetAsync(string jobId, CancellationToken ct = default);
+
+    Task<JobPage> ListAsync(JobQuery query, DateTimeOffset now, CancellationToken ct = default);
+
+    Task<long> CountAsync(CancellationToken ct = default);
+}

@@ -1,0 +1,18 @@
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Jobs.Messages;
+
+namespace Jobs.Actors.Sharding;
+
+/// <summary>Publishes job events cluster-wide on their partition's DistributedPubSub topic.</summary>
+public sealed class JobEventsPublisher : ReceiveActor
+{
+    public JobEventsPublisher(int partitions)
+    {
+        var mediator = DistributedPubSub.Get(Context.System).Mediator;
+        Receive<JobEventPublished>(e =>
+            mediator.Tell(new Publish(Topics.ForPartition(JobIds.PartitionOf(e.JobId, partitions)), e)));
+    }
+
+    public static Props Props(int partitions) => Akka.Actor.Props.Create(() => new JobEventsPublisher(partitions));
+}

@@ -1,0 +1,18 @@
+using Akka.Cluster.Sharding;
+using Jobs.Messages;
+
+namespace Jobs.Actors.Sharding;
+
+/// <summary>Entity = partition; shard = partition (one partition per shard, so a shard move is a partition move).</summary>
+public sealed class PartitionMessageExtractor : IMessageExtractor
+{
+    public string? EntityId(object message) =>
+        message is IWithPartitionId p ? p.PartitionId.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+
+    public object EntityMessage(object message) => message;
+
+    public string ShardId(object message) =>
+        EntityId(message) ?? throw new ArgumentException($"{message.GetType()} has no partition id");
+
+    public string ShardId(string entityId, object? messageHint = null) => entityId;
+}

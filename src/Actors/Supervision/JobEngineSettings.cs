@@ -1,0 +1,15 @@
+namespace Jobs.Actors.Supervision;
+
+/// <summary>Settings of the engine's actors (bound from the Jobs configuration section by the host).</summary>
+public sealed record JobEngineSettings
+{
+    /// <summary>Fixed for the life of a data set: changing it re-homes job ids.</summary>
+    public int Partitions { get; init; } = 32;
+    public int Capacity { get; init; } = Math.Max(1, 2 * Environment.ProcessorCount);
+    public TimeSpan CancelGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+    public int SnapshotEvery { get; init; } = 1000;
+    /// <summary>Finished (completed/cancelled) jobs each partition keeps in memory for read-your-writes.</summary>
+    public int RecentFinishedPerPartition { get; init; } = 256;
+    public TimeSpan KeeperInterval { get; init; } = TimeSpan.FromSeconds(3);
+}

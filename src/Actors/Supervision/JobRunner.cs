@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Akka.Actor;
+using Jobs.Actors.Handlers;
+using Jobs.Messages;
+using Jobs.Messages.Serialization;
+
+namespace Jobs.Actors.Supervision;
+
+/// <summary>
+/// Runs one attempt of one job: the handler on the thread pool with a CancellationToken, the
+/// attempt timeout, cancellation with a grace period, and throttled progress. Success is told to
+/// the parent; failure is thrown, so the parent's supervision strategy classifies it.
+/// </summary>
+public sealed class JobRunner : ReceiveActor, IWithTimers
+{
+    private sealed record HandlerSucceeded(object? Result);
+    private sealed record HandlerFailed(Exception Error);
+    private sealed record TimedOut;
+    private sealed record GraceExpired;
+    private sealed record FlushProgress;
+
+    private readonly JobRecord _job;
+    private readonly int _attempt;
+    private readonly JobHandlerRegistry _handlers;
+    private readonly JobEngineSettings _settings;
+    private readonly CancellationTokenSource _cts = new();
+    private bool _cancelRequested;
+    private JobProgress? _unsentProgress;
+    private DateTime _lastProgressSent = DateTime.MinValue;
+
+    public JobRunner(JobRecord job, int attempt, JobHandlerRegistry handlers, JobEngineSettings settings)
+    {
+        _job = job;
+        _attempt = attempt;
+        _handlers = handlers;
+        _settings = settings;
+
+        Receive<HandlerSucceeded>(m => Succeed(m.Result));
+        Receive<HandlerFailed>(m => Fail(m.Error, timedOut: false));
+        Receive<TimedOut>(_ => Fail(new JobTimeoutException($"attempt ran longer than timeoutMs={_job.Spec.TimeoutMs}"), timedOut: true));
+        Receive<CancelAttempt>(_ =>
+        {
+            if (_cancelRequested) return;
+            _cancelRequested = true;
+            _cts.Cancel();
+            Timers.StartSingleTimer("grace", new GraceExpired(), _settings.CancelGracePeriod);
+        });
+        Receive<GraceExpired>(_ => Fail(new OperationCanceledException("handler did not stop within the grace period"), timedOut: false));
+        Receive<JobProgress>(OnProgress);
+        Receive<FlushProgress>(_ => SendProgress());
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(JobRecord job, int attempt, JobHandlerRegistry handlers, JobEngineSettings settings) =>
+        Akka.Actor.Props.Create(() => new JobRunner(job, attempt, handlers, settings));
+
+    protected override void PreStart()
+    {
+        var self = Self;
+        var context = new JobContext(_job.Id, _job.Spec.Type, _attempt, _job.Spec.MaxAttempts, _job.Spec.Payload,
+            _job.Spec.Tenant, TimeSpan.FromMilliseconds(_job.Spec.TimeoutMs), new ProgressSink(self));
+        var handlers = _handlers;
+        var token = _cts.Token;
+        Task.Run(async () => await handlers.Create(context.Type).HandleAsync(context, token).ConfigureAwait(false), token)
+            .PipeTo(self, success: r => new HandlerSucceeded(r), failure: e => new HandlerFailed(Unwrap(e)));
+        Timers.StartSingleTimer("timeout", new TimedOut(), TimeSpan.FromMilliseconds(_job.Spec.TimeoutMs));
+    }
+
+    protected override void PostStop()
+    {
+        _cts.Cancel();
+        _cts.Dispose();
+    }
+
+    private void Succeed(object? result)
+    {
+        string? json;
+        try
+        {
+            json = result switch
+            {
+                null => null,
+                RawJson raw => raw.Json,
+                JsonElement el => el.GetRawText(),
+                _ => JsonSerializer.Serialize(result, result.GetType(), JobsSerializer.Options),
+            };
+        }
+        catch (Exception e)
+        {
+            Fail(new PermanentJobException($"the handler's result is not serializable to JSON: {e.Message}", e), timedOut: false);
+            return;
+        }
+        SendProgress();
+        Timers.CancelAll();
+        Context.Parent.Tell(new AttemptSucceeded(_job.Id, _attempt, json));
+        Become(() => ReceiveAny(_ => { }));
+    }
+
+    private void Fail(Exception cause, bool timedOut)
+    {
+        if (timedOut) _cts.Cancel();
+        var cancelled = _cancelRequested && !timedOut;
+        throw new JobAttemptFailedException(_job.Id, _attempt, cause, timedOut, cancelled);
+    }
+
+    private void OnProgress(JobProgress p)
+    {
+        _unsentProgress = p;
+        var wait = _lastProgressSent + _settings.ProgressInterval - DateTime.UtcNow;
+        if (wait <= TimeSpan.Zero) SendProgress();
+        else if (!Timers.IsTimerActive("progress")) Timers.StartSingleTimer("progress", new FlushProgress(), wait);
+    }
+
+    private void SendProgress()
+    {
+        if (_unsentProgress is null) return;
+        Context.Parent.Tell(new ProgressUpdated(_job.Id, _attempt, _unsentProgress));
+        _unsentProgress = null;
+        _lastProgressSent = DateTime.UtcNow;
+    }
+
+    private static Exception Unwrap(Exception e) =>
+        e is AggregateException { InnerExceptions.Count: 1 } a ? Unwrap(a.InnerExceptions[0]) : e;
+
+    private sealed class ProgressSink(IActorRef runner) : IJobProgressSink
+    {
+        public void Report(JobProgress progress) => runner.Tell(progress);
+    }
+}

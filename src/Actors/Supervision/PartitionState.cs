@@ -1,0 +1,201 @@
+using System.Collections.Immutable;
+using Jobs.Messages;
+
+namespace Jobs.Actors.Supervision;
+
+/// <summary>
+/// The jobs a partition holds in memory: every non-terminal job and the failed ones (the DLQ,
+/// until requeued or purged). Completed and cancelled jobs leave it. Immutable; <see cref="Apply"/>
+/// is pure and is the only way state changes, for recovery and live updates alike.
+/// </summary>
+public sealed record PartitionState(
+    ImmutableDictionary<string, JobRecord> Jobs,
+    ImmutableSortedSet<PendingKey> Pending,
+    ImmutableSortedSet<DueKey> Scheduled,
+    ImmutableHashSet<string> KeyedIds,
+    long NextOrder)
+{
+    public static readonly PartitionState Empty = new(
+        ImmutableDictionary<string, JobRecord>.Empty.WithComparers(StringComparer.Ordinal),
+        ImmutableSortedSet<PendingKey>.Empty,
+        ImmutableSortedSet<DueKey>.Empty,
+        ImmutableHashSet<string>.Empty.WithComparer(StringComparer.Ordinal),
+        0);
+
+    public JobRecord? Find(string jobId) => Jobs.GetValueOrDefault(jobId);
+
+    public bool Knows(string jobId) => Jobs.ContainsKey(jobId) || KeyedIds.Contains(jobId);
+
+    public JobRecord? Head => Pending.Count == 0 ? null : Jobs[Pending.Min.JobId];
+
+    public DateTimeOffset? NextDue => Scheduled.Count == 0 ? null : Scheduled.Min.RunAt;
+
+    public IEnumerable<JobRecord> Running => Jobs.Values.Where(j => j.Status == JobStatus.Running);
+
+    /// <summary>Applies one event. Returns the new state and the job's record after the event (null if unknown).</summary>
+    public (PartitionState State, JobRecord? Job) Apply(IJobEvent e)
+    {
+        if (e is JobAccepted a) return Accept(a);
+        if (!Jobs.TryGetValue(e.JobId, out var job)) return (this, null);
+        return e switch
+        {
+            JobAttemptStarted s => Replace(job, job with
+            {
+                Status = JobStatus.Running,
+                Attempts = s.Attempt,
+                StartedAt = s.At,
+                RunAt = null,
+                Node = s.Node,
+                History = Append(job, s.At, HistoryEvents.Started, s.Attempt, s.Node, null),
+            }),
+            JobAttemptFailed f => Replace(job, job with
+            {
+                Error = new JobError(f.Kind, f.Message),
+                History = Append(job, f.At, HistoryEvents.AttemptFailed, f.Attempt, job.Node, $"{KindName(f.Kind)}: {f.Message}"),
+            }),
+            JobRetryScheduled r => Replace(job, job with
+            {
+                Status = JobStatus.Scheduled,
+                RunAt = r.RunAt,
+                History = Append(job, r.At, HistoryEvents.RetryScheduled, r.NextAttempt, null, $"attempt {r.NextAttempt} at {r.RunAt:O}"),
+            }),
+            JobCompleted c => Remove(job with
+            {
+                Status = JobStatus.Completed,
+                Result = c.Result,
+                Error = null,
+                CompletedAt = c.At,
+                History = Append(job, c.At, HistoryEvents.Completed, c.Attempt, job.Node, null),
+            }),
+            JobDeadLettered d => Replace(job, job with
+            {
+                Status = JobStatus.Failed,
+                Error = new JobError(d.Kind, d.Message),
+                CompletedAt = d.At,
+                RunAt = null,
+                History = Append(job, d.At, HistoryEvents.Failed, job.Attempts, job.Node, $"{KindName(d.Kind)}: {d.Message}"),
+            }),
+            JobCancelled x => Remove(job with
+            {
+                Status = JobStatus.Cancelled,
+                Error = new JobError(x.Kind, x.Reason),
+                CompletedAt = x.At,
+                RunAt = null,
+                History = Append(job, x.At, HistoryEvents.Cancelled, job.Attempts == 0 ? null : job.Attempts, null, x.Reason),
+            }),
+            JobRequeued q => Requeue(job, q),
+            JobPurged p => Remove(job with { History = Append(job, p.At, HistoryEvents.Purged, null, null, null) }),
+            _ => (this, job),
+        };
+    }
+
+    /// <summary>Moves scheduled jobs whose time has come to the pending queue (being due is a function of time, not an event).</summary>
+    public PartitionState PromoteDue(DateTimeOffset now)
+    {
+        if (Scheduled.Count == 0 || Scheduled.Min.RunAt > now) return this;
+        var jobs = Jobs.ToBuilder();
+        var pending = Pending.ToBuilder();
+        var scheduled = Scheduled.ToBuilder();
+        foreach (var due in Scheduled.TakeWhile(d => d.RunAt <= now))
+        {
+            scheduled.Remove(due);
+            var job = jobs[due.JobId];
+            jobs[due.JobId] = job with { Status = JobStatus.Pending };
+            pending.Add(KeyOf(job));
+        }
+        return this with { Jobs = jobs.ToImmutable(), Pending = pending.ToImmutable(), Scheduled = scheduled.ToImmutable() };
+    }
+
+    public PartitionSnapshot ToSnapshot() => new(Jobs.Values.ToArray(), KeyedIds.ToArray(), NextOrder);
+
+    public static PartitionState FromSnapshot(PartitionSnapshot s)
+    {
+        var state = Empty with
+        {
+            Jobs = Empty.Jobs.AddRange(s.Jobs.Select(j => KeyValuePair.Create(j.Id, j))),
+            KeyedIds = Empty.KeyedIds.Union(s.KeyedIds),
+            NextOrder = s.NextOrder,
+        };
+        return state with
+        {
+            Pending = ImmutableSortedSet.CreateRange(s.Jobs.Where(j => j.Status == JobStatus.Pending).Select(KeyOf)),
+            Scheduled = ImmutableSortedSet.CreateRange(s.Jobs.Where(j => j.Status == JobStatus.Scheduled && j.RunAt is not null)
+                .Select(j => new DueKey(j.RunAt!.Value, j.Id))),
+        };
+    }
+
+    public static string KindName(FailureKind kind) => kind.ToString().ToLowerInvariant();
+
+    private static PendingKey KeyOf(JobRecord j) => new(j.Spec.Priority, j.Order, j.Id);
+
+    private (PartitionState, JobRecord?) Accept(JobAccepted a)
+    {
+        if (Jobs.ContainsKey(a.JobId)) return (this, Jobs[a.JobId]);
+        var scheduled = a.Spec.RunAt is { } runAt && runAt > a.At;
+        var job = new JobRecord
+        {
+            Id = a.JobId,
+            Spec = a.Spec,
+            BatchId = a.BatchId,
+            Status = scheduled ? JobStatus.Scheduled : JobStatus.Pending,
+            Order = NextOrder,
+            CreatedAt = a.At,
+            RunAt = scheduled ? a.Spec.RunAt : null,
+            History = [new HistoryEntry(a.At, HistoryEvents.Accepted, null, null, a.BatchId is null ? null : $"batch {a.BatchId}")],
+        };
+        var next = this with
+        {
+            Jobs = Jobs.Add(job.Id, job),
+            NextOrder = NextOrder + 1,
+            KeyedIds = a.Spec.IdempotencyKey is null ? KeyedIds : KeyedIds.Add(job.Id),
+        };
+        next = scheduled
+            ? next with { Scheduled = Scheduled.Add(new DueKey(a.Spec.RunAt!.Value, job.Id)) }
+            : next with { Pending = Pending.Add(KeyOf(job)) };
+        return (next, job);
+    }
+
+    private (PartitionState, JobRecord?) Requeue(JobRecord job, JobRequeued q)
+    {
+        if (job.Status != JobStatus.Failed) return (this, job);
+        var requeued = job with
+        {
+            Status = JobStatus.Pending,
+            Attempts = 0,
+            Error = null,
+            CompletedAt = null,
+            RunAt = null,
+            Order = NextOrder,
+            History = Append(job, q.At, HistoryEvents.Requeued, null, null, null),
+        };
+        return (this with
+        {
+            Jobs = Jobs.SetItem(job.Id, requeued),
+            Pending = Pending.Add(KeyOf(requeued)),
+            NextOrder = NextOrder + 1,
+        }, requeued);
+    }
+
+    private (PartitionState, JobRecord?) Replace(JobRecord before, JobRecord after) =>
+        (WithoutQueues(before) switch
+        {
+            var s when after.Status == JobStatus.Pending => s with { Jobs = s.Jobs.SetItem(after.Id, after), Pending = s.Pending.Add(KeyOf(after)) },
+            var s when after is { Status: JobStatus.Scheduled, RunAt: { } due } => s with { Jobs = s.Jobs.SetItem(after.Id, after), Scheduled = s.Scheduled.Add(new DueKey(due, after.Id)) },
+            var s => s with { Jobs = s.Jobs.SetItem(after.Id, after) },
+        }, after);
+
+    private (PartitionState, JobRecord?) Remove(JobRecord after)
+    {
+        var s = WithoutQueues(Jobs[after.Id]);
+        return (s with { Jobs = s.Jobs.Remove(after.Id) }, after);
+    }
+
+    private PartitionState WithoutQueues(JobRecord job) => this with
+    {
+        Pending = job.Status == JobStatus.Pending ? Pending.Remove(KeyOf(job)) : Pending,
+        Scheduled = job is { Status: JobStatus.Scheduled, RunAt: { } due } ? Scheduled.Remove(new DueKey(due, job.Id)) : Scheduled,
+    };
+
+    private static IReadOnlyList<HistoryEntry> Append(JobRecord job, DateTimeOffset at, string ev, int? attempt, string? node, string? detail) =>
+        [.. job.History, new HistoryEntry(at, ev, attempt, node, detail)];
+}

@@ -1,0 +1,31 @@
+using System.Text.Json;
+
+namespace Jobs.Node.Api;
+
+/// <summary>Reads a JSON body with a size cap (counted, so chunked bodies are capped too) and strict UTF-8.</summary>
+public static class BodyReader
+{
+    public static async Task<JsonDocument> ReadJsonAsync(HttpRequest request, long maxBytes, CancellationToken ct)
+    {
+        if (request.ContentLength > maxBytes)
+            throw new RequestException(413, $"request body is {request.ContentLength} bytes; the limit is {maxBytes} bytes");
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+                throw new RequestException(413, $"request body is larger than the limit of {maxBytes} bytes");
+            buffer.Write(chunk, 0, read);
+        }
+        if (buffer.Length == 0) throw new RequestException(400, "request body is empty; send a JSON object");
+        try
+        {
+            return JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException e)
+        {
+            throw new RequestException(400, $"request body is not valid JSON in UTF-8: {e.Message}");
+        }
+    }
+}

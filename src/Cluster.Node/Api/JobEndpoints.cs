@@ -1,0 +1,153 @@
+using System.Text.RegularExpressions;
+using Jobs.Actors.Hosting;
+using Jobs.Actors.ReadModel;
+using Jobs.Messages;
+
+namespace Jobs.Node.Api;
+
+/// <summary>/api/jobs and /api/dlq (API.md).</summary>
+public static partial class JobEndpoints
+{
+    public static void MapJobEndpoints(this IEndpointRouteBuilder app)
+    {
+        var jobs = app.MapGroup("/api/jobs");
+        jobs.MapPost("", Submit);
+        jobs.MapGet("", List);
+        jobs.MapGet("/{id}", Get);
+        jobs.MapPost("/{id}/cancel", Cancel);
+        jobs.MapGet("/{id}/events", JobEventStream.Stream);
+
+        var dlq = app.MapGroup("/api/dlq");
+        dlq.MapGet("", ListDeadLetters);
+        dlq.MapPost("/{id}/requeue", Requeue);
+        dlq.MapDelete("/{id}", Purge);
+
+        app.MapGet("/api/types", (Jobs.Actors.Handlers.JobHandlerRegistry h) => Results.Json(new { types = h.Types }, ApiJson.Options));
+    }
+
+    private static async Task<IResult> Submit(HttpRequest request, JobRequestParser parser, JobClient client, CancellationToken ct)
+    {
+        JobSpec spec;
+        try
+        {
+            using var doc = await BodyReader.ReadJsonAsync(request, JobRequestParser.MaxJobBodyBytes, ct);
+            spec = parser.Parse(doc.RootElement);
+        }
+        catch (RequestException e)
+        {
+            return e.ToResult();
+        }
+        var (view, created) = await client.SubmitAsync(spec, ct: ct);
+        var location = $"/api/jobs/{view.Id}";
+        return created
+            ? Results.Json(view, ApiJson.Options, statusCode: StatusCodes.Status202Accepted).WithLocation(location)
+            : Results.Json(view, ApiJson.Options, statusCode: StatusCodes.Status200OK).WithLocation(location);
+    }
+
+    private static async Task<IResult> Get(string id, JobClient client, CancellationToken ct)
+    {
+        if (!ValidId(id)) return Problems.NotFound($"no job '{id}'");
+        var view = await client.GetAsync(id, ct);
+        return view is null ? Problems.NotFound($"no job '{id}'") : Results.Json(view, ApiJson.Options);
+    }
+
+    private static async Task<IResult> List(HttpRequest request, IJobReadStore store, CancellationToken ct)
+    {
+        JobQuery query;
+        try
+        {
+            var q = request.Query;
+            JobStatus? status = null;
+            if (q["status"].FirstOrDefault() is { Length: > 0 } s)
+                status = Enum.TryParse<JobStatus>(s, ignoreCase: true, out var parsed) && !int.TryParse(s, out _)
+                    ? parsed
+                    : throw new RequestException(400, $"status '{s}' is not one of pending, scheduled, running, completed, failed, cancelled", "status");
+            query = new JobQuery
+            {
+                Status = status,
+                Type = Nonempty(q["type"]),
+                Queue = Nonempty(q["queue"]),
+                Tenant = Nonempty(q["tenant"]),
+                BatchId = Nonempty(q["batchId"]),
+                Limit = Limit(q["limit"]),
+                Cursor = Nonempty(q["cursor"]),
+            };
+        }
+        catch (RequestException e)
+        {
+            return e.ToResult();
+        }
+        return await Page(store, query, ct);
+    }
+
+    private static async Task<IResult> ListDeadLetters(HttpRequest request, IJobReadStore store, CancellationToken ct)
+    {
+        try
+        {
+            var q = request.Query;
+            return await Page(store, new JobQuery { DeadLettersOnly = true, Limit = Limit(q["limit"]), Cursor = Nonempty(q["cursor"]) }, ct);
+        }
+        catch (RequestException e)
+        {
+            return e.ToResult();
+        }
+    }
+
+    private static async Task<IResult> Page(IJobReadStore store, JobQuery query, CancellationToken ct)
+    {
+        try
+        {
+            var page = await store.ListAsync(query, DateTimeOffset.UtcNow, ct);
+            return Results.Json(new { items = page.Items, nextCursor = page.NextCursor }, ApiJson.Options);
+        }
+        catch (ArgumentException e) when (e.ParamName == "cursor")
+        {
+            return Problems.BadRequest("cursor is not one this API returned; start again without it", "cursor");
+        }
+    }
+
+    private static Task<IResult> Cancel(string id, JobClient client, CancellationToken ct) =>
+        Command(id, () => client.CancelAsync(id, ct), StatusCodes.Status202Accepted);
+
+    private static Task<IResult> Requeue(string id, JobClient client, CancellationToken ct) =>
+        Command(id, () => client.RequeueAsync(id, ct), StatusCodes.Status202Accepted);
+
+    private static Task<IResult> Purge(string id, JobClient client, CancellationToken ct) =>
+        Command(id, () => client.PurgeAsync(id, ct), StatusCodes.Status204NoContent);
+
+    private static async Task<IResult> Command(string id, Func<Task<JobCommandResult>> command, int okStatus)
+    {
+        if (!ValidId(id)) return Problems.NotFound($"no job '{id}'");
+        return await command() switch
+        {
+            JobCommandResult.Ok ok when okStatus == StatusCodes.Status204NoContent => Results.NoContent(),
+            JobCommandResult.Ok ok => Results.Json(ok.View, ApiJson.Options, statusCode: okStatus),
+            JobCommandResult.Conflict c => Problems.Conflict(c.Detail),
+            _ => Problems.NotFound($"no job '{id}'"),
+        };
+    }
+
+    private static IResult WithLocation(this IResult result, string location) => new LocationResult(result, location);
+
+    private static string? Nonempty(Microsoft.Extensions.Primitives.StringValues v) => v.FirstOrDefault() is { Length: > 0 } s ? s : null;
+
+    private static int Limit(Microsoft.Extensions.Primitives.StringValues v)
+    {
+        if (v.FirstOrDefault() is not { Length: > 0 } s) return 50;
+        return int.TryParse(s, out var l) && l is >= 1 and <= 1000 ? l : throw new RequestException(400, "limit must be an integer 1..1000", "limit");
+    }
+
+    public static bool ValidId(string id) => IdPattern().IsMatch(id);
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex IdPattern();
+
+    private sealed class LocationResult(IResult inner, string location) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.Location = location;
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}

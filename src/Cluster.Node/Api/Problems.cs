@@ -1,0 +1,39 @@
+namespace Jobs.Node.Api;
+
+/// <summary>RFC 7807 problem+json answers with a detail that tells the caller what to fix.</summary>
+public static class Problems
+{
+    public const string ContentType = "application/problem+json";
+
+    public static IResult Of(int status, string title, string detail, string? field = null, object? extra = null) =>
+        Results.Json(new Dictionary<string, object?>
+        {
+            ["type"] = "about:blank",
+            ["title"] = title,
+            ["status"] = status,
+            ["detail"] = detail,
+            ["field"] = field,
+            ["extra"] = extra,
+        }.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value), ApiJson.Options, ContentType, status);
+
+    public static IResult BadRequest(string detail, string? field = null, object? extra = null) =>
+        Of(StatusCodes.Status400BadRequest, "Bad request", detail, field, extra);
+
+    public static IResult TooLarge(string detail, string? field = null) =>
+        Of(StatusCodes.Status413PayloadTooLarge, "Payload too large", detail, field);
+
+    public static IResult NotFound(string detail) => Of(StatusCodes.Status404NotFound, "Not found", detail);
+
+    public static IResult Conflict(string detail) => Of(StatusCodes.Status409Conflict, "Conflict", detail);
+
+    public static IResult Unavailable(string detail) => Of(StatusCodes.Status503ServiceUnavailable, "Service unavailable", detail);
+}
+
+/// <summary>Bad input found while reading a request: becomes a 400 (or 413) problem naming the field.</summary>
+public sealed class RequestException(int status, string detail, string? field = null) : Exception(detail)
+{
+    public int Status { get; } = status;
+    public string? Field { get; } = field;
+
+    public IResult ToResult() => Problems.Of(Status, Status == 413 ? "Payload too large" : "Bad request", Message, Field);
+}

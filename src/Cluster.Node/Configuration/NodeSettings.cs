@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Jobs.Actors.Hosting;
+using Jobs.Actors.Supervision;
+
+namespace Jobs.Node.Configuration;
+
+/// <summary>
+/// Reads the node's settings: the environment variables of API.md's configuration contract
+/// (JOBS_*), falling back to the <c>Jobs</c> configuration section (appsettings.json or
+/// <c>Jobs__Key</c> variables). A bad value stops the node at start with a message naming it.
+/// </summary>
+public static partial class NodeSettings
+{
+    public const string DefaultUrls = "http://localhost:5080";
+
+    public static JobEngineOptions Read(IConfiguration cfg)
+    {
+        string? Get(string env, string key) => cfg[env] is { Length: > 0 } v ? v : cfg["Jobs:" + key] is { Length: > 0 } s ? s : null;
+        IReadOnlyList<string>? List(string env, string key) =>
+            Get(env, key)?.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        int? Int(string env, string key, int min, int max)
+        {
+            var raw = Get(env, key);
+            if (raw is null) return null;
+            if (!int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) || v < min || v > max)
+                throw new InvalidOperationException($"{env}={raw} is invalid: expected an integer {min}..{max}");
+            return v;
+        }
+
+        var engine = new JobEngineSettings();
+        engine = engine with
+        {
+            Capacity = Int("JOBS_CAPACITY", "Capacity", 1, 10_000) ?? engine.Capacity,
+            Partitions = Int("JOBS_PARTITIONS", "Partitions", 1, 4096) ?? engine.Partitions,
+            SnapshotEvery = Int("JOBS_SNAPSHOT_EVERY", "SnapshotEvery", 10, 1_000_000) ?? engine.SnapshotEvery,
+            CancelGracePeriod = Int("JOBS_CANCEL_GRACE_MS", "CancelGraceMs", 0, 3_600_000) is { } g ? TimeSpan.FromMilliseconds(g) : engine.CancelGracePeriod,
+        };
+
+        var persistence = (Get("JOBS_PERSISTENCE", "Persistence") ?? "sqlite").ToLowerInvariant();
+        if (persistence is not ("sqlite" or "postgres"))
+            throw new InvalidOperationException($"JOBS_PERSISTENCE={persistence} is invalid: expected sqlite or postgres");
+        var roles = List("JOBS_CLUSTER_ROLES", "Roles") ?? ["default"];
+        var queues = List("JOBS_QUEUES", "Queues") ?? ["default"];
+        foreach (var q in queues.Concat(roles))
+            if (!QueueName().IsMatch(q))
+                throw new InvalidOperationException($"queue/role '{q}' is invalid: expected [a-z0-9-]{{1,64}}");
+
+        return new JobEngineOptions
+        {
+            DataDir = Get("JOBS_DATA_DIR", "DataDir") ?? "./data",
+            Persistence = persistence,
+            PostgresConnectionString = Get("JOBS_DB", "Db"),
+            ClusterHost = Get("JOBS_CLUSTER_HOST", "ClusterHost") ?? "localhost",
+            ClusterPort = Int("JOBS_CLUSTER_PORT", "ClusterPort", 0, 65535) ?? 4053,
+            Seeds = List("JOBS_CLUSTER_SEEDS", "Seeds") ?? [],
+            Roles = roles,
+            Queues = queues.Union(roles.Where(r => r == "default")).Distinct().ToArray(),
+            Engine = engine,
+        };
+    }
+
+    public static IReadOnlyList<string> HandlerAssemblies(IConfiguration cfg) =>
+        (cfg["JOBS_HANDLER_ASSEMBLIES"] ?? cfg["Jobs:HandlerAssemblies"] ?? "")
+        .Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    [GeneratedRegex("^[a-z0-9-]{1,64}$")]
+    public static partial Regex QueueName();
+}

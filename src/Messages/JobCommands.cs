@@ -1,0 +1,19 @@
+namespace Jobs.Messages;
+
+/// <summary>Submit one job. Answered with <see cref="JobSubmitted"/> once the job is durable.</summary>
+public sealed record SubmitJob(int PartitionId, string JobId, JobSpec Spec, string? BatchId = null) : IJobCommand, IWithJobId;
+
+/// <summary>Answered with <see cref="JobFound"/>, <see cref="JobNotFound"/> or <see cref="JobConflict"/>.</summary>
+public sealed record CancelJob(int PartitionId, string JobId) : IJobCommand, IWithJobId;
+
+public sealed record RequeueJob(int PartitionId, string JobId) : IJobCommand, IWithJobId;
+
+public sealed record PurgeJob(int PartitionId, string JobId) : IJobCommand, IWithJobId;
+
+/// <summary>Start the partition if it is not running (sent by the keeper). Not answered.</summary>
+public sealed record WakePartition(int PartitionId) : IJobCommand;
+
+public sealed record GetJob(int PartitionId, string JobId) : IJobQuery, IWithJobId;
+
+/// <summary>Answered with <see cref="PartitionStatus"/>.</summary>
+public sealed record GetPartitionStatus(int PartitionId) : IJobQuery;

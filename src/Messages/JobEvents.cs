@@ -1,0 +1,23 @@
+namespace Jobs.Messages;
+
+public sealed record JobAccepted(string JobId, JobSpec Spec, string? BatchId, DateTimeOffset At) : IJobEvent;
+
+/// <summary>Journaled before the attempt's handler starts.</summary>
+public sealed record JobAttemptStarted(string JobId, int Attempt, string Node, DateTimeOffset At) : IJobEvent;
+
+public sealed record JobAttemptFailed(string JobId, int Attempt, FailureKind Kind, string Message, DateTimeOffset At) : IJobEvent;
+
+public sealed record JobRetryScheduled(string JobId, int NextAttempt, DateTimeOffset RunAt, DateTimeOffset At) : IJobEvent;
+
+public sealed record JobCompleted(string JobId, int Attempt, [property: System.Text.Json.Serialization.JsonConverter(typeof(Serialization.RawJsonConverter))] string? Result, DateTimeOffset At) : IJobEvent;
+
+/// <summary>Terminal failure: the job is <c>failed</c> and in the DLQ.</summary>
+public sealed record JobDeadLettered(string JobId, FailureKind Kind, string Message, DateTimeOffset At) : IJobEvent;
+
+public sealed record JobCancelled(string JobId, FailureKind Kind, string Reason, DateTimeOffset At) : IJobEvent;
+
+/// <summary>Back from the DLQ to pending with attempts reset.</summary>
+public sealed record JobRequeued(string JobId, DateTimeOffset At) : IJobEvent;
+
+/// <summary>Removed from the DLQ view; its history stays in the journal.</summary>
+public sealed record JobPurged(string JobId, DateTimeOffset At) : IJobEvent;

@@ -1,0 +1,28 @@
+namespace Jobs.Messages;
+
+public interface IJobReply : IJobsMessage;
+
+/// <param name="Created">false when an idempotency key matched an existing job.</param>
+/// <param name="View">null only when the job exists but is no longer in the partition's memory.</param>
+public sealed record JobSubmitted(string JobId, bool Created, JobView? View) : IJobReply;
+
+public sealed record JobFound(JobView View) : IJobReply;
+
+/// <param name="MaybeArchived">the partition does not hold it; the read model may (finished long ago).</param>
+public sealed record JobNotFound(string JobId, bool MaybeArchived) : IJobReply;
+
+public sealed record JobConflict(string JobId, JobStatus Status, string Detail) : IJobReply;
+
+/// <param name="RecoveredFromSnapshotAt">sequence number of the snapshot the partition recovered from (0: none).</param>
+/// <param name="EventsReplayed">events replayed on top of that snapshot at recovery.</param>
+public sealed record PartitionStatus(
+    int PartitionId,
+    int JobsInMemory,
+    int Pending,
+    int Scheduled,
+    int Running,
+    int DeadLetters,
+    long LastSequenceNr,
+    long RecoveredFromSnapshotAt,
+    long EventsReplayed,
+    string Node) : IJobReply;

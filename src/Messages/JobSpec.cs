@@ -1,0 +1,52 @@
+using System.Text.Json.Serialization;
+using Jobs.Messages.Serialization;
+
+namespace Jobs.Messages;
+
+public enum JobStatus { Pending, Scheduled, Running, Completed, Failed, Cancelled }
+
+public enum FailureKind { Transient, Permanent, Timeout, Cancelled, Dependency }
+
+public sealed record BackoffPolicy(int InitialMs = 1000, int MaxMs = 60_000, double Jitter = 0.2)
+{
+    public static readonly BackoffPolicy Default = new();
+}
+
+/// <summary>What the client asked for, validated. Payload and metadata are raw JSON text.</summary>
+public sealed record JobSpec
+{
+    public required string Type { get; init; }
+    [JsonConverter(typeof(RawJsonConverter))] public string? Payload { get; init; }
+    public string Queue { get; init; } = "default";
+    public int Priority { get; init; }
+    public int MaxAttempts { get; init; } = 3;
+    public BackoffPolicy Backoff { get; init; } = BackoffPolicy.Default;
+    public int TimeoutMs { get; init; } = 300_000;
+    public DateTimeOffset? RunAt { get; init; }
+    public string? IdempotencyKey { get; init; }
+    public IReadOnlyList<string> DependsOn { get; init; } = [];
+    public bool Dedupe { get; init; }
+    public string Tenant { get; init; } = "default";
+    [JsonConverter(typeof(RawJsonConverter))] public string? Metadata { get; init; }
+}
+
+public sealed record JobProgress(string? Stage, double? Percent, string? Message);
+
+public sealed record JobError(FailureKind Kind, string Message);
+
+/// <summary>One line of a job's history, as shown by the API and streamed over SSE.</summary>
+public sealed record HistoryEntry(DateTimeOffset At, string Event, int? Attempt, string? Node, string? Detail);
+
+public static class HistoryEvents
+{
+    public const string Accepted = "accepted";
+    public const string Started = "started";
+    public const string Progress = "progress";
+    public const string AttemptFailed = "attempt-failed";
+    public const string RetryScheduled = "retry-scheduled";
+    public const string Completed = "completed";
+    public const string Failed = "failed";
+    public const string Cancelled = "cancelled";
+    public const string Requeued = "requeued";
+    public const string Purged = "purged";
+}

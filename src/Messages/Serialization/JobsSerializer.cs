@@ -1,0 +1,84 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Akka.Actor;
+using Akka.Serialization;
+using SerializationException = System.Runtime.Serialization.SerializationException;
+
+namespace Jobs.Messages.Serialization;
+
+/// <summary>
+/// System.Text.Json with stable string manifests for every <see cref="IJobsMessage"/>; used for
+/// the journal, snapshots and the wire. A manifest, once written, is never renamed or reused:
+/// evolve a message by adding optional members, or add a new manifest.
+/// </summary>
+public sealed class JobsSerializer : SerializerWithStringManifest
+{
+    public const int SerializerId = 731;
+
+    public static readonly JsonSerializerOptions Options = CreateOptions();
+
+    private static readonly FrozenDictionary<Type, string> ManifestByType = new Dictionary<Type, string>
+    {
+        [typeof(JobAccepted)] = "JA1",
+        [typeof(JobAttemptStarted)] = "JAS1",
+        [typeof(JobAttemptFailed)] = "JAF1",
+        [typeof(JobRetryScheduled)] = "JRS1",
+        [typeof(JobCompleted)] = "JC1",
+        [typeof(JobDeadLettered)] = "JDL1",
+        [typeof(JobCancelled)] = "JX1",
+        [typeof(JobRequeued)] = "JRQ1",
+        [typeof(JobPurged)] = "JP1",
+        [typeof(PartitionSnapshot)] = "PS1",
+        [typeof(SubmitJob)] = "C-SUB1",
+        [typeof(CancelJob)] = "C-CAN1",
+        [typeof(RequeueJob)] = "C-REQ1",
+        [typeof(PurgeJob)] = "C-PUR1",
+        [typeof(WakePartition)] = "C-WAKE1",
+        [typeof(GetJob)] = "Q-GET1",
+        [typeof(GetPartitionStatus)] = "Q-PST1",
+        [typeof(PartitionStatus)] = "R-PST1",
+        [typeof(JobSubmitted)] = "R-SUB1",
+        [typeof(JobFound)] = "R-FOUND1",
+        [typeof(JobNotFound)] = "R-NF1",
+        [typeof(JobConflict)] = "R-CONF1",
+        [typeof(JobEventPublished)] = "N-EV1",
+    }.ToFrozenDictionary();
+
+    private static readonly FrozenDictionary<string, Type> TypeByManifest =
+        ManifestByType.ToFrozenDictionary(kv => kv.Value, kv => kv.Key);
+
+    public JobsSerializer(ExtendedActorSystem system) : base(system)
+    {
+    }
+
+    public override int Identifier => SerializerId;
+
+    public static IReadOnlyDictionary<Type, string> Manifests => ManifestByType;
+
+    public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Options);
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        if (!TypeByManifest.TryGetValue(manifest, out var type))
+            throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(JobsSerializer)}");
+        return JsonSerializer.Deserialize(bytes, type, Options)
+               ?? throw new SerializationException($"Manifest '{manifest}' deserialized to null");
+    }
+
+    public override string Manifest(object o) =>
+        ManifestByType.TryGetValue(o.GetType(), out var m)
+            ? m
+            : throw new ArgumentException($"{o.GetType()} has no manifest in {nameof(JobsSerializer)}");
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var o = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        };
+        o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        o.MakeReadOnly(populateMissingResolver: true);
+        return o;
+    }
+}

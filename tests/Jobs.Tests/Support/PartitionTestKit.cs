@@ -1,0 +1,100 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.TestKit;
+using Jobs.Actors.Capacity;
+using Jobs.Actors.Hosting;
+using Jobs.Actors.Supervision;
+using Jobs.Messages;
+using Microsoft.Data.Sqlite;
+using Xunit.Abstractions;
+
+namespace Jobs.Tests.Support;
+
+/// <summary>
+/// An ActorSystem with the real SQLite journal in a fresh directory, a node capacity gate, and
+/// JobSupervisor partitions created directly (no cluster), publishing their events to a probe.
+/// </summary>
+public abstract class PartitionTestKit : Akka.TestKit.Xunit2.TestKit
+{
+    protected static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
+    protected PartitionTestKit(ITestOutputHelper output, bool virtualTime = false)
+        : this(NewOptions(), virtualTime, output)
+    {
+    }
+
+    private PartitionTestKit(JobEngineOptions options, bool virtualTime, ITestOutputHelper output)
+        : base(SystemConfig(options, virtualTime), "jobs-test", output)
+    {
+        Options = options;
+        Events = CreateTestProbe("events");
+    }
+
+    protected JobEngineOptions Options { get; }
+    protected TestControl Control { get; } = new();
+    protected TestProbe Events { get; }
+
+    protected IActorRef StartCapacity(int capacity) => Sys.ActorOf(NodeCapacity.Props(capacity));
+
+    protected IActorRef StartPartition(IActorRef capacity, JobEngineSettings? settings = null, int partitionId = 0) =>
+        Sys.ActorOf(JobSupervisor.Props(partitionId, settings ?? Options.Engine, Control.Registry(), capacity, Events.Ref, "test-node"));
+
+    protected JobSubmitted Submit(IActorRef partition, JobSpec spec, string? id = null)
+    {
+        partition.Tell(new SubmitJob(0, id ?? JobIds.NewId(DateTimeOffset.UtcNow), spec));
+        return ExpectMsg<JobSubmitted>(Wait);
+    }
+
+    protected JobView Get(IActorRef partition, string id)
+    {
+        partition.Tell(new GetJob(0, id));
+        return ExpectMsg<JobFound>(Wait).View;
+    }
+
+    /// <summary>Waits for the job's event (skipping others) and returns it.</summary>
+    protected JobEventPublished ExpectJobEvent(string jobId, string evt, int? attempt = null) =>
+        Events.FishForMessage<JobEventPublished>(
+            e => e.JobId == jobId && e.Entry.Event == evt && (attempt is null || e.Entry.Attempt == attempt), Wait,
+            $"job {jobId}: {evt}{(attempt is null ? "" : " attempt " + attempt)}");
+
+    protected static JobSpec Spec(string type, string? payload = null, int priority = 0, int maxAttempts = 3,
+        int initialBackoffMs = 10, int timeoutMs = 300_000, DateTimeOffset? runAt = null, string? key = null) => new()
+    {
+        Type = type,
+        Payload = payload,
+        Priority = priority,
+        MaxAttempts = maxAttempts,
+        Backoff = new BackoffPolicy(initialBackoffMs, 60_000, 0),
+        TimeoutMs = timeoutMs,
+        RunAt = runAt,
+        IdempotencyKey = key,
+    };
+
+    protected long JournalRows()
+    {
+        using var c = new SqliteConnection(Options.JournalConnectionString);
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM journal WHERE persistence_id LIKE 'partition-%';";
+        return (long)cmd.ExecuteScalar()!;
+    }
+
+    private static JobEngineOptions NewOptions()
+    {
+        var options = new JobEngineOptions
+        {
+            DataDir = TestPaths.NewTempDir("partition"),
+            Engine = new JobEngineSettings { CancelGracePeriod = TimeSpan.FromMilliseconds(300) },
+        };
+        JobsAkkaConfig.PrepareStorage(options);
+        return options;
+    }
+
+    private static Config SystemConfig(JobEngineOptions options, bool virtualTime) =>
+        ConfigurationFactory.ParseString($$"""
+            akka.actor.provider = local
+            akka.loglevel = INFO
+            akka.test.single-expect-default = 20s
+            {{(virtualTime ? "akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"" : "")}}
+            """).WithFallback(JobsAkkaConfig.Node(options));
+}
