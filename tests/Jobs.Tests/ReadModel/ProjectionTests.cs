@@ -1,0 +1,81 @@
+using Akka.Actor;
+using Jobs.Actors.ReadModel;
+using Jobs.Messages;
+using Jobs.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Jobs.Tests.ReadModel;
+
+public sealed class ProjectionTests(ITestOutputHelper output) : PartitionTestKit(output)
+{
+    private readonly SqliteJobReadStore _store = new(new Jobs.Actors.Hosting.JobEngineOptions().ReadModelConnectionString.Replace(
+        Path.GetFullPath("./data/readmodel.db"), Path.Combine(TestPaths.NewTempDir("readmodel"), "readmodel.db")));
+
+    [Fact]
+    public async Task Read_model_catches_up_after_a_restart_without_duplicating_or_missing_rows()
+    {
+        await _store.InitializeAsync();
+        var partition = StartPartition(StartCapacity(4));
+        var first = SubmitAndFinish(partition, 30, "noop");
+        var failed = Submit(partition, Spec("permanent")).JobId;
+        ExpectJobEvent(failed, HistoryEvents.Failed);
+
+        var projection = Sys.ActorOf(JobProjection.Props(_store));
+        await Eventually.Until(() => _store.CountAsync(), n => n == 31, Wait, "31 rows in the read model");
+        await Eventually.Until(async () => (await _store.GetAsync(first[^1]))?.Status, s => s == JobStatus.Completed, Wait, "the last job completed in the read model");
+        Watch(projection);
+        Sys.Stop(projection);
+        ExpectTerminated(projection);
+
+        var second = SubmitAndFinish(partition, 10, "noop"); // written while the projection is down
+        Sys.ActorOf(JobProjection.Props(_store));
+        await Eventually.Until(() => _store.CountAsync(), n => n == 41, Wait, "41 rows after catching up");
+        await Eventually.Until(async () => (await _store.GetAsync(second[^1]))?.Status, s => s == JobStatus.Completed, Wait, "the newest job completed in the read model");
+
+        foreach (var id in first.Concat(second))
+        {
+            var view = (await _store.GetAsync(id))!;
+            Assert.Equal([HistoryEvents.Accepted, HistoryEvents.Started, HistoryEvents.Completed], view.History.Select(h => h.Event));
+        }
+        var dlq = await _store.ListAsync(new JobQuery { DeadLettersOnly = true }, DateTimeOffset.UtcNow);
+        Assert.Equal(failed, Assert.Single(dlq.Items).Id);
+    }
+
+    [Fact]
+    public async Task Paging_with_cursors_visits_every_job_once_newest_first_and_filters_apply()
+    {
+        await _store.InitializeAsync();
+        var partition = StartPartition(StartCapacity(4));
+        var ids = SubmitAndFinish(partition, 25, "noop");
+        var failed = Submit(partition, Spec("permanent")).JobId;
+        ExpectJobEvent(failed, HistoryEvents.Failed);
+        Sys.ActorOf(JobProjection.Props(_store));
+        await Eventually.Until(async () => (await _store.GetAsync(failed))?.Status, s => s == JobStatus.Failed, Wait, "the failed job in the read model");
+        await Eventually.Until(async () => (await _store.ListAsync(new JobQuery { Status = JobStatus.Completed, Limit = 100 }, DateTimeOffset.UtcNow)).Items.Count,
+            n => n == 25, Wait, "25 completed rows");
+
+        var seen = new List<JobView>();
+        string? cursor = null;
+        do
+        {
+            var page = await _store.ListAsync(new JobQuery { Limit = 7, Cursor = cursor }, DateTimeOffset.UtcNow);
+            seen.AddRange(page.Items);
+            cursor = page.NextCursor;
+        } while (cursor is not null);
+
+        Assert.Equal(26, seen.Select(v => v.Id).Distinct().Count());
+        Assert.Equal(seen.OrderByDescending(v => v.CreatedAt).ThenByDescending(v => v.Id, StringComparer.Ordinal).Select(v => v.Id), seen.Select(v => v.Id));
+        var onlyFailed = await _store.ListAsync(new JobQuery { Status = JobStatus.Failed }, DateTimeOffset.UtcNow);
+        Assert.Equal(failed, Assert.Single(onlyFailed.Items).Id);
+        Assert.Equal(25, (await _store.ListAsync(new JobQuery { Type = "noop", Limit = 100 }, DateTimeOffset.UtcNow)).Items.Count);
+        await Assert.ThrowsAsync<ArgumentException>(() => _store.ListAsync(new JobQuery { Cursor = "not-a-cursor!" }, DateTimeOffset.UtcNow));
+    }
+
+    private string[] SubmitAndFinish(IActorRef partition, int count, string type)
+    {
+        var ids = Enumerable.Range(0, count).Select(_ => Submit(partition, Spec(type)).JobId).ToArray();
+        foreach (var id in ids) ExpectJobEvent(id, HistoryEvents.Completed);
+        return ids;
+    }
+}
