@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace Jobs.Node.Api;
@@ -5,6 +6,8 @@ namespace Jobs.Node.Api;
 /// <summary>Reads a JSON body with a size cap (counted, so chunked bodies are capped too) and strict UTF-8.</summary>
 public static class BodyReader
 {
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public static async Task<JsonDocument> ReadJsonAsync(HttpRequest request, long maxBytes, CancellationToken ct)
     {
         if (request.ContentLength > maxBytes)
@@ -19,6 +22,14 @@ public static class BodyReader
             buffer.Write(chunk, 0, read);
         }
         if (buffer.Length == 0) throw new RequestException(400, "request body is empty; send a JSON object");
+        try
+        {
+            StrictUtf8.GetCharCount(buffer.GetBuffer(), 0, (int)buffer.Length);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new RequestException(400, $"request body is not valid UTF-8 (invalid byte at index {e.Index})");
+        }
         try
         {
             return JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), new JsonDocumentOptions { MaxDepth = 64 });
