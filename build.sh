@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Thin wrapper over dotnet; the twin of build.ps1 for machines without PowerShell.
+#   ./build.sh build | test | run | clean
+set -euo pipefail
+cd "$(dirname "$0")"
+target="${1:-build}"
+shift || true
+case "$target" in
+  build) dotnet build Actors.sln -c Release "$@" ;;
+  test)  dotnet test Actors.sln "$@" ;;
+  run)   dotnet run --project src/Cluster.Node "$@" ;;
+  clean) dotnet clean Actors.sln && rm -rf data ;;
+  *) echo "usage: $0 build|test|run|clean" >&2; exit 2 ;;
+esac
