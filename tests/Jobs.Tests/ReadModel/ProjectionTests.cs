@@ -75,7 +75,7 @@ public sealed class ProjectionTests(ITestOutputHelper output) : PartitionTestKit
     private string[] SubmitAndFinish(IActorRef partition, int count, string type)
     {
         var ids = Enumerable.Range(0, count).Select(_ => Submit(partition, Spec(type)).JobId).ToArray();
-        foreach (var id in ids) ExpectJobEvent(id, HistoryEvents.Completed);
+        ExpectAllJobEvents(ids, HistoryEvents.Completed);
         return ids;
     }
 }

@@ -57,6 +57,17 @@ public abstract class PartitionTestKit : Akka.TestKit.Xunit2.TestKit
             e => e.JobId == jobId && e.Entry.Event == evt && (attempt is null || e.Entry.Attempt == attempt), Wait,
             $"job {jobId}: {evt}{(attempt is null ? "" : " attempt " + attempt)}");
 
+    /// <summary>Waits until every one of the jobs has published the event, in whatever order they come.</summary>
+    protected void ExpectAllJobEvents(IReadOnlyCollection<string> jobIds, string evt)
+    {
+        var missing = new HashSet<string>(jobIds);
+        Events.FishForMessage<JobEventPublished>(e =>
+        {
+            if (e.Entry.Event == evt) missing.Remove(e.JobId);
+            return missing.Count == 0;
+        }, Wait, $"{evt} for {jobIds.Count} jobs");
+    }
+
     protected static JobSpec Spec(string type, string? payload = null, int priority = 0, int maxAttempts = 3,
         int initialBackoffMs = 10, int timeoutMs = 300_000, DateTimeOffset? runAt = null, string? key = null) => new()
     {
