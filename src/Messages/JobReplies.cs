@@ -8,6 +8,9 @@ public sealed record JobSubmitted(string JobId, bool Created, JobView? View) : I
 
 public sealed record JobFound(JobView View) : IJobReply;
 
+/// <summary>The partition is saturated (its journal is behind); nothing was stored. Retry later.</summary>
+public sealed record JobRejected(string JobId, string Reason) : IJobReply;
+
 /// <param name="MaybeArchived">the partition does not hold it; the read model may (finished long ago).</param>
 public sealed record JobNotFound(string JobId, bool MaybeArchived) : IJobReply;
 

@@ -4,6 +4,9 @@ using Jobs.Messages;
 
 namespace Jobs.Actors.Hosting;
 
+/// <summary>The engine refused new work for now (backpressure); nothing was stored.</summary>
+public sealed class JobEngineBusyException(string reason) : Exception(reason);
+
 /// <summary>The outcome of a command on one job.</summary>
 public abstract record JobCommandResult
 {
@@ -24,6 +27,7 @@ public sealed class JobClient(IActorRef region, IJobReadStore readStore, JobEngi
     {
         var id = spec.IdempotencyKey is { } key ? JobIds.ForIdempotencyKey(spec.Tenant, key) : JobIds.NewId(DateTimeOffset.UtcNow);
         var reply = await Ask(new SubmitJob(Partition(id), id, spec, batchId), ct);
+        if (reply is JobRejected rejected) throw new JobEngineBusyException(rejected.Reason);
         if (reply is not JobSubmitted s) throw new InvalidOperationException($"unexpected reply {reply.GetType().Name}");
         var view = s.View ?? await ReadStore.GetAsync(id, ct) ?? new JobView
         {

@@ -12,4 +12,9 @@ public sealed record JobEngineSettings
     /// <summary>Finished (completed/cancelled) jobs each partition keeps in memory for read-your-writes.</summary>
     public int RecentFinishedPerPartition { get; init; } = 256;
     public TimeSpan KeeperInterval { get; init; } = TimeSpan.FromSeconds(3);
+    /// <summary>
+    /// Backpressure: while a partition has this many events waiting for the journal, new
+    /// submissions are refused (HTTP 503 + Retry-After) instead of queueing without bound.
+    /// </summary>
+    public int MaxEventsInFlight { get; init; } = 5000;
 }

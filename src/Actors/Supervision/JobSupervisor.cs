@@ -42,6 +42,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
     private long _eventsSinceSnapshot;
     private long _recoveredFromSnapshotAt;
     private long _eventsReplayed;
+    private int _eventsInFlight;
 
     public JobSupervisor(int partitionId, JobEngineSettings settings, JobHandlerRegistry handlers, IActorRef capacity, IActorRef events, string node)
     {
@@ -122,6 +123,11 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
 
     private void OnSubmit(SubmitJob cmd)
     {
+        if (_eventsInFlight >= _settings.MaxEventsInFlight && !_state.Knows(cmd.JobId))
+        {
+            Sender.Tell(new JobRejected(cmd.JobId, $"partition {_partitionId} has {_eventsInFlight} events waiting for the journal"));
+            return;
+        }
         switch (JobRules.Submit(_state, cmd, Now))
         {
             case JobRules.AlreadyExists existing:
@@ -252,8 +258,10 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
         }
 
         var confirmed = 0;
+        _eventsInFlight += events.Count;
         PersistAllAsync(events, e =>
         {
+            _eventsInFlight--;
             _durable = _durable.Apply(e).State;
             if (notes[confirmed] is { } note) _events.Tell(note);
             if (++confirmed < events.Count) return;

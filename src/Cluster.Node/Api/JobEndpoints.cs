@@ -37,7 +37,16 @@ public static partial class JobEndpoints
         {
             return e.ToResult();
         }
-        var (view, created) = await client.SubmitAsync(spec, ct: ct);
+        JobView view;
+        bool created;
+        try
+        {
+            (view, created) = await client.SubmitAsync(spec, ct: ct);
+        }
+        catch (JobEngineBusyException e)
+        {
+            return Problems.Busy($"the node is saturated, nothing was stored; retry shortly ({e.Message})");
+        }
         var location = $"/api/jobs/{view.Id}";
         return created
             ? Results.Json(view, ApiJson.Options, statusCode: StatusCodes.Status202Accepted).WithLocation(location)

@@ -26,7 +26,18 @@ public static class Problems
 
     public static IResult Conflict(string detail) => Of(StatusCodes.Status409Conflict, "Conflict", detail);
 
+    public static IResult Busy(string detail) => new RetryAfter(Of(StatusCodes.Status503ServiceUnavailable, "Busy", detail), 1);
+
     public static IResult Unavailable(string detail) => Of(StatusCodes.Status503ServiceUnavailable, "Service unavailable", detail);
+}
+
+internal sealed class RetryAfter(IResult inner, int seconds) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return inner.ExecuteAsync(httpContext);
+    }
 }
 
 /// <summary>Bad input found while reading a request: becomes a 400 (or 413) problem naming the field.</summary>

@@ -40,6 +40,7 @@ public sealed class JobsSerializer : SerializerWithStringManifest
         [typeof(PartitionStatus)] = "R-PST1",
         [typeof(JobSubmitted)] = "R-SUB1",
         [typeof(JobFound)] = "R-FOUND1",
+        [typeof(JobRejected)] = "R-REJ1",
         [typeof(JobNotFound)] = "R-NF1",
         [typeof(JobConflict)] = "R-CONF1",
         [typeof(JobEventPublished)] = "N-EV1",

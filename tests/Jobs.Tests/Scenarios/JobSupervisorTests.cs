@@ -198,6 +198,23 @@ public sealed class JobSupervisorTests(ITestOutputHelper output) : PartitionTest
     }
 
     [Fact]
+    public void Saturated_partition_refuses_new_submissions_and_stores_nothing_for_them()
+    {
+        var partition = StartPartition(StartCapacity(1), Options.Engine with { MaxEventsInFlight = 1 });
+        // Sent before recovery ends, so all 20 are handled back to back while the first write is in flight.
+        for (var i = 0; i < 20; i++) partition.Tell(new SubmitJob(0, JobIds.NewId(DateTimeOffset.UtcNow), Spec("noop", runAt: DateTimeOffset.UtcNow.AddHours(1))));
+        var replies = Enumerable.Range(0, 20).Select(_ => ExpectMsg<IJobReply>(Wait)).ToArray();
+
+        var accepted = replies.OfType<JobSubmitted>().ToArray();
+        Assert.NotEmpty(accepted);
+        Assert.NotEmpty(replies.OfType<JobRejected>());
+        Assert.Equal(20, accepted.Length + replies.OfType<JobRejected>().Count());
+        Assert.Equal(accepted.Length, JournalRows());
+        partition.Tell(new GetPartitionStatus(0));
+        Assert.Equal(accepted.Length, ExpectMsg<PartitionStatus>(Wait).Scheduled);
+    }
+
+    [Fact]
     public void Progress_is_published_throttled_and_never_journaled()
     {
         var partition = StartPartition(StartCapacity(1));
