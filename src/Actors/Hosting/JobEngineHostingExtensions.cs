@@ -30,7 +30,7 @@ public static class JobEngineHostingExtensions
         configureHandlers?.Invoke(builder);
         var handlers = builder.Build();
         JobsAkkaConfig.PrepareStorage(options);
-        var readStore = new SqliteJobReadStore(options.ReadModelConnectionString);
+        var readStore = SqlJobReadStore.ForSqlite(options.ReadModelConnectionString);
         readStore.InitializeAsync().GetAwaiter().GetResult();
 
         services.AddSingleton(options);

@@ -9,8 +9,7 @@ namespace Jobs.Tests.ReadModel;
 
 public sealed class ProjectionTests(ITestOutputHelper output) : PartitionTestKit(output)
 {
-    private readonly SqliteJobReadStore _store = new(new Jobs.Actors.Hosting.JobEngineOptions().ReadModelConnectionString.Replace(
-        Path.GetFullPath("./data/readmodel.db"), Path.Combine(TestPaths.NewTempDir("readmodel"), "readmodel.db")));
+    private readonly SqlJobReadStore _store = SqlJobReadStore.ForSqlite($"Data Source={Path.Combine(TestPaths.NewTempDir("readmodel"), "readmodel.db")}");
 
     [Fact]
     public async Task Read_model_catches_up_after_a_restart_without_duplicating_or_missing_rows()

@@ -4,18 +4,31 @@ using System.Text.Json;
 using Jobs.Actors.Supervision;
 using Jobs.Messages;
 using Jobs.Messages.Serialization;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace Jobs.Actors.ReadModel;
 
+/// <summary>The SQL that differs between the read model's databases.</summary>
+public sealed record SqlDialect(string Name, string BigInt, string? Prepare)
+{
+    public static readonly SqlDialect Sqlite = new("sqlite", "INTEGER", "PRAGMA journal_mode=WAL;");
+    public static readonly SqlDialect Postgres = new("postgres", "BIGINT", null);
+}
+
 /// <summary>
-/// The read model in SQLite. Each row holds the job's <see cref="JobRecord"/> as JSON plus the
+/// The read model in SQL (SQLite or PostgreSQL). Each row holds the job's <see cref="JobRecord"/> as JSON plus the
 /// columns it is filtered and sorted on; rows are advanced with the same pure
 /// <see cref="PartitionState.Apply"/> the partitions use.
 /// </summary>
-public sealed class SqliteJobReadStore(string connectionString) : IJobReadStore
+public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect dialect) : IJobReadStore
 {
-    private const string Schema = """
+    public static SqlJobReadStore ForSqlite(string connectionString) => new(() => new SqliteConnection(connectionString), SqlDialect.Sqlite);
+
+    public static SqlJobReadStore ForPostgres(string connectionString) => new(() => new NpgsqlConnection(connectionString), SqlDialect.Postgres);
+
+    private string Schema => $"""
         CREATE TABLE IF NOT EXISTS jobs (
             id TEXT PRIMARY KEY,
             type TEXT NOT NULL,
@@ -23,9 +36,9 @@ public sealed class SqliteJobReadStore(string connectionString) : IJobReadStore
             tenant TEXT NOT NULL,
             batch_id TEXT NULL,
             status TEXT NOT NULL,
-            created_at INTEGER NOT NULL,
-            run_at INTEGER NULL,
-            finished_at INTEGER NULL,
+            created_at {dialect.BigInt} NOT NULL,
+            run_at {dialect.BigInt} NULL,
+            finished_at {dialect.BigInt} NULL,
             in_dlq INTEGER NOT NULL DEFAULT 0,
             record TEXT NOT NULL
         );
@@ -35,17 +48,18 @@ public sealed class SqliteJobReadStore(string connectionString) : IJobReadStore
         CREATE INDEX IF NOT EXISTS ix_jobs_batch ON jobs (batch_id);
         CREATE TABLE IF NOT EXISTS projection_offsets (
             name TEXT PRIMARY KEY,
-            offset INTEGER NOT NULL
+            last_offset {dialect.BigInt} NOT NULL
         );
         """;
 
     public async Task InitializeAsync(CancellationToken ct = default)
     {
         await using var c = await OpenAsync(ct);
-        await using (var wal = c.CreateCommand())
+        if (dialect.Prepare is { } prepare)
         {
-            wal.CommandText = "PRAGMA journal_mode=WAL;";
-            await wal.ExecuteNonQueryAsync(ct);
+            await using var p = c.CreateCommand();
+            p.CommandText = prepare;
+            await p.ExecuteNonQueryAsync(ct);
         }
         await using var cmd = c.CreateCommand();
         cmd.CommandText = Schema;
@@ -62,7 +76,7 @@ public sealed class SqliteJobReadStore(string connectionString) : IJobReadStore
     {
         if (events.Count == 0) return;
         await using var c = await OpenAsync(ct);
-        await using var tx = (SqliteTransaction)await c.BeginTransactionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
         var stored = await ReadOffset(c, tx, projection, ct);
         var fresh = events.Where(e => e.Offset > stored).ToArray();
         if (fresh.Length == 0) return;
@@ -86,13 +100,18 @@ public sealed class SqliteJobReadStore(string connectionString) : IJobReadStore
             upsert.Transaction = tx;
             upsert.CommandText = """
                 INSERT INTO jobs (id, type, queue, tenant, batch_id, status, created_at, run_at, finished_at, in_dlq, record)
-                VALUES ($id, $type, $queue, $tenant, $batch, $status, $created, $runAt, $finished, $dlq, $record)
+                VALUES (@id, @type, @queue, @tenant, @batch, @status, @created, @runAt, @finished, @dlq, @record)
                 ON CONFLICT(id) DO UPDATE SET status = excluded.status, run_at = excluded.run_at,
                     finished_at = excluded.finished_at, in_dlq = excluded.in_dlq, record = excluded.record;
                 """;
-            var p = new Dictionary<string, SqliteParameter>();
+            var p = new Dictionary<string, DbParameter>();
             foreach (var name in new[] { "$id", "$type", "$queue", "$tenant", "$batch", "$status", "$created", "$runAt", "$finished", "$dlq", "$record" })
-                p[name] = upsert.Parameters.Add(new SqliteParameter { ParameterName = name });
+            {
+                var parameter = upsert.CreateParameter();
+                parameter.ParameterName = "@" + name[1..];
+                upsert.Parameters.Add(parameter);
+                p[name] = parameter;
+            }
             foreach (var job in rows.Values)
             {
                 p["$id"].Value = job.Id;
@@ -105,6 +124,9 @@ public sealed class SqliteJobReadStore(string connectionString) : IJobReadStore
                 p["$runAt"].Value = job.RunAt is { } r ? r.UtcTicks : DBNull.Value;
                 p["$finished"].Value = job.CompletedAt is { } f ? f.UtcTicks : DBNull.Value;
                 p["$dlq"].Value = job.Status == JobStatus.Failed && !purged.Contains(job.Id) ? 1 : 0;
+                p["$runAt"].DbType = System.Data.DbType.Int64;
+                p["$finished"].DbType = System.Data.DbType.Int64;
+                p["$batch"].DbType = System.Data.DbType.String;
                 p["$record"].Value = JsonSerializer.Serialize(job, JobsSerializer.Options);
                 await upsert.ExecuteNonQueryAsync(ct);
             }
@@ -113,9 +135,9 @@ public sealed class SqliteJobReadStore(string connectionString) : IJobReadStore
         await using (var off = c.CreateCommand())
         {
             off.Transaction = tx;
-            off.CommandText = "INSERT INTO projection_offsets (name, offset) VALUES ($n, $o) ON CONFLICT(name) DO UPDATE SET offset = excluded.offset;";
-            off.Parameters.AddWithValue("$n", projection);
-            off.Parameters.AddWithValue("$o", fresh.Max(e => e.Offset));
+            off.CommandText = "INSERT INTO projection_offsets (name, last_offset) VALUES (@n, @o) ON CONFLICT(name) DO UPDATE SET last_offset = excluded.last_offset;";
+            AddParameter(off, "@n", projection);
+            AddParameter(off, "@o", fresh.Max(e => e.Offset));
             await off.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
@@ -138,26 +160,26 @@ public sealed class SqliteJobReadStore(string connectionString) : IJobReadStore
         switch (q.Status)
         {
             case JobStatus.Pending:
-                where.Add("(status = 'pending' OR (status = 'scheduled' AND run_at <= $now))");
+                where.Add("(status = 'pending' OR (status = 'scheduled' AND run_at <= @now))");
                 break;
             case JobStatus.Scheduled:
-                where.Add("status = 'scheduled' AND (run_at IS NULL OR run_at > $now)");
+                where.Add("status = 'scheduled' AND (run_at IS NULL OR run_at > @now)");
                 break;
             case { } s:
-                where.Add("status = $status");
-                cmd.Parameters.AddWithValue("$status", JobRules.Status(s));
+                where.Add("status = @status");
+                AddParameter(cmd, "@status", JobRules.Status(s));
                 break;
         }
-        cmd.Parameters.AddWithValue("$now", now.UtcTicks);
+        AddParameter(cmd, "@now", now.UtcTicks);
         AddFilter(where, cmd, "type", q.Type);
         AddFilter(where, cmd, "queue", q.Queue);
         AddFilter(where, cmd, "tenant", q.Tenant);
         AddFilter(where, cmd, "batch_id", q.BatchId);
         if (DecodeCursor(q.Cursor) is { } cursor)
         {
-            where.Add($"({sortColumn} < $ct OR ({sortColumn} = $ct AND id < $cid))");
-            cmd.Parameters.AddWithValue("$ct", cursor.Ticks);
-            cmd.Parameters.AddWithValue("$cid", cursor.Id);
+            where.Add($"({sortColumn} < @ct OR ({sortColumn} = @ct AND id < @cid))");
+            AddParameter(cmd, "@ct", cursor.Ticks);
+            AddParameter(cmd, "@cid", cursor.Id);
         }
         var limit = Math.Clamp(q.Limit, 1, 1000);
         cmd.CommandText = $"SELECT record, {sortColumn} FROM jobs {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} " +
@@ -186,18 +208,18 @@ public sealed class SqliteJobReadStore(string connectionString) : IJobReadStore
         await using var c = await OpenAsync(ct);
         await using var cmd = c.CreateCommand();
         cmd.CommandText = "SELECT COUNT(*) FROM jobs;";
-        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }
 
     /// <summary>Scheduled jobs whose time has come are pending: being due is a function of time.</summary>
     private static JobView ToView(JobRecord job, DateTimeOffset now) =>
         JobViews.From(job is { Status: JobStatus.Scheduled, RunAt: { } due } && due <= now ? job with { Status = JobStatus.Pending } : job, null);
 
-    private static void AddFilter(List<string> where, SqliteCommand cmd, string column, string? value)
+    private static void AddFilter(List<string> where, DbCommand cmd, string column, string? value)
     {
         if (value is null) return;
-        where.Add($"{column} = ${column}");
-        cmd.Parameters.AddWithValue("$" + column, value);
+        where.Add($"{column} = @{column}");
+        AddParameter(cmd, "@" + column, value);
     }
 
     private static string EncodeCursor(long ticks, string id) =>
@@ -222,7 +244,7 @@ public sealed class SqliteJobReadStore(string connectionString) : IJobReadStore
         }
     }
 
-    private static async Task<Dictionary<string, JobRecord>> LoadAsync(SqliteConnection c, SqliteTransaction? tx, IReadOnlyList<string> ids, CancellationToken ct)
+    private static async Task<Dictionary<string, JobRecord>> LoadAsync(DbConnection c, DbTransaction? tx, IReadOnlyList<string> ids, CancellationToken ct)
     {
         var rows = new Dictionary<string, JobRecord>(StringComparer.Ordinal);
         for (var i = 0; i < ids.Count; i += 500)
@@ -230,8 +252,8 @@ public sealed class SqliteJobReadStore(string connectionString) : IJobReadStore
             var chunk = ids.Skip(i).Take(500).ToArray();
             await using var cmd = c.CreateCommand();
             cmd.Transaction = tx;
-            cmd.CommandText = $"SELECT record FROM jobs WHERE id IN ({string.Join(",", chunk.Select((_, k) => "$p" + k))});";
-            for (var k = 0; k < chunk.Length; k++) cmd.Parameters.AddWithValue("$p" + k, chunk[k]);
+            cmd.CommandText = $"SELECT record FROM jobs WHERE id IN ({string.Join(",", chunk.Select((_, k) => "@p" + k))});";
+            for (var k = 0; k < chunk.Length; k++) AddParameter(cmd, "@p" + k, chunk[k]);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
             {
@@ -242,18 +264,26 @@ public sealed class SqliteJobReadStore(string connectionString) : IJobReadStore
         return rows;
     }
 
-    private static async Task<long> ReadOffset(SqliteConnection c, SqliteTransaction? tx, string projection, CancellationToken ct)
+    private static async Task<long> ReadOffset(DbConnection c, DbTransaction? tx, string projection, CancellationToken ct)
     {
         await using var cmd = c.CreateCommand();
         cmd.Transaction = tx;
-        cmd.CommandText = "SELECT offset FROM projection_offsets WHERE name = $n;";
-        cmd.Parameters.AddWithValue("$n", projection);
-        return await cmd.ExecuteScalarAsync(ct) is long l ? l : 0;
+        cmd.CommandText = "SELECT last_offset FROM projection_offsets WHERE name = @n;";
+        AddParameter(cmd, "@n", projection);
+        return await cmd.ExecuteScalarAsync(ct) is { } v and not DBNull ? Convert.ToInt64(v, CultureInfo.InvariantCulture) : 0;
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
+    private static void AddParameter(DbCommand cmd, string name, object value)
     {
-        var c = new SqliteConnection(connectionString);
+        var p = cmd.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value;
+        cmd.Parameters.Add(p);
+    }
+
+    private async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        var c = connect();
         await c.OpenAsync(ct);
         return c;
     }
