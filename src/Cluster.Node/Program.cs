@@ -25,6 +25,7 @@ builder.Services.AddSingleton(sp => new JobRequestParser(sp.GetRequiredService<J
 var app = builder.Build();
 app.MapHealthEndpoints();
 app.MapJobEndpoints();
+app.MapClusterEndpoints();
 
 var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Jobs.Node");
 log.LogInformation("jobs node: persistence={Persistence} data={DataDir} cluster={Host}:{Port} capacity={Capacity} partitions={Partitions} handlers={Handlers}",

@@ -30,4 +30,8 @@ public sealed record JobRecord
 }
 
 /// <summary>A partition's durable state at a sequence number.</summary>
-public sealed record PartitionSnapshot(IReadOnlyList<JobRecord> Jobs, IReadOnlyList<string> KeyedIds, long NextOrder) : IJobsMessage;
+public sealed record PartitionSnapshot(IReadOnlyList<JobRecord> Jobs, IReadOnlyList<string> KeyedIds, long NextOrder) : IJobsMessage
+{
+    /// <summary>The latest accepted ids, oldest first (added after v1: absent in older snapshots).</summary>
+    public IReadOnlyList<string> RecentIds { get; init; } = [];
+}

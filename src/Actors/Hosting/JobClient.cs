@@ -26,7 +26,9 @@ public sealed class JobClient(IActorRef region, IJobReadStore readStore, JobEngi
     public async Task<(JobView View, bool Created)> SubmitAsync(JobSpec spec, string? batchId = null, CancellationToken ct = default)
     {
         var id = spec.IdempotencyKey is { } key ? JobIds.ForIdempotencyKey(spec.Tenant, key) : JobIds.NewId(DateTimeOffset.UtcNow);
-        var reply = await Ask(new SubmitJob(Partition(id), id, spec, batchId), ct);
+        // Sharding may drop a message buffered during a partition hand-off; the id is fixed before
+        // the first try, so a retry of a submission that did land is recognised, not duplicated.
+        var reply = await AskWithRetry(new SubmitJob(Partition(id), id, spec, batchId), ct);
         if (reply is JobRejected rejected) throw new JobEngineBusyException(rejected.Reason);
         if (reply is not JobSubmitted s) throw new InvalidOperationException($"unexpected reply {reply.GetType().Name}");
         var view = s.View ?? await ReadStore.GetAsync(id, ct) ?? new JobView
@@ -73,6 +75,22 @@ public sealed class JobClient(IActorRef region, IJobReadStore readStore, JobEngi
         }
     }
 
-    private Task<IJobReply> Ask(IJobsMessage message, CancellationToken ct) =>
-        region.Ask<IJobReply>(message, options.AskTimeout, ct);
+    private Task<IJobReply> Ask(IJobsMessage message, CancellationToken ct) => AskWithRetry(message, ct);
+
+    private async Task<IJobReply> AskWithRetry(IJobsMessage message, CancellationToken ct)
+    {
+        const int tries = 3;
+        var perTry = options.AskTimeout / tries;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await region.Ask<IJobReply>(message, perTry, ct);
+            }
+            catch (AskTimeoutException) when (attempt < tries && !ct.IsCancellationRequested)
+            {
+                // try again: every command is idempotent for its job id
+            }
+        }
+    }
 }

@@ -30,7 +30,7 @@ public static class JobEngineHostingExtensions
         configureHandlers?.Invoke(builder);
         var handlers = builder.Build();
         JobsAkkaConfig.PrepareStorage(options);
-        var readStore = SqlJobReadStore.ForSqlite(options.ReadModelConnectionString);
+        var readStore = JobsAkkaConfig.ReadStore(options);
         readStore.InitializeAsync().GetAwaiter().GetResult();
 
         services.AddSingleton(options);
@@ -76,11 +76,12 @@ public static class JobEngineHostingExtensions
                 RememberEntities = false,
                 ShouldPassivateIdleEntities = false,
             })
+            // One projection in the cluster: several writers of the same rows would only contend (and deadlock).
+            .WithSingleton<JobProjection>("read-model", JobProjection.Props(readStore), new ClusterSingletonOptions(), createProxyToo: false)
             .WithActors((system, registry) =>
             {
                 var region = registry.Get<JobPartitionRegion>();
                 system.ActorOf(PartitionKeeper.Props(region, o.Engine.Partitions, o.Engine.KeeperInterval), "partition-keeper");
-                system.ActorOf(JobProjection.Props(readStore), "read-model");
             });
     }
 

@@ -22,6 +22,12 @@ public sealed record JobEngineOptions
 
     public string JournalPath => Path.GetFullPath(Path.Combine(DataDir, "journal.db"));
     public string ReadModelPath => Path.GetFullPath(Path.Combine(DataDir, "readmodel.db"));
-    public string JournalConnectionString => $"Data Source={JournalPath};Default Timeout=60";
-    public string ReadModelConnectionString => $"Data Source={ReadModelPath};Default Timeout=60";
+    public bool IsPostgres => Persistence.Equals("postgres", StringComparison.OrdinalIgnoreCase);
+
+    public string JournalConnectionString => IsPostgres
+        ? PostgresConnectionString ?? throw new InvalidOperationException("JOBS_PERSISTENCE=postgres needs JOBS_DB (an Npgsql connection string)")
+        : $"Data Source={JournalPath};Default Timeout=60";
+
+    /// <summary>SQLite: a file of its own; PostgreSQL: the same database as the journal (its own tables).</summary>
+    public string ReadModelConnectionString => IsPostgres ? JournalConnectionString : $"Data Source={ReadModelPath};Default Timeout=60";
 }

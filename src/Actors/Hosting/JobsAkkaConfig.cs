@@ -19,8 +19,8 @@ public static class JobsAkkaConfig
     public static Config Persistence(JobEngineOptions o)
     {
         var provider = o.Persistence.ToLowerInvariant();
-        if (provider != "sqlite")
-            throw new NotSupportedException($"JOBS_PERSISTENCE={o.Persistence} is not supported by this build; use sqlite");
+        if (provider is not ("sqlite" or "postgres"))
+            throw new NotSupportedException($"JOBS_PERSISTENCE={o.Persistence} is not supported; use sqlite or postgres");
         var cs = Quote(o.JournalConnectionString);
         var overrides = ConfigurationFactory.ParseString($"""
             akka.persistence.journal.sql.connection-string = {cs}
@@ -28,7 +28,7 @@ public static class JobsAkkaConfig
             akka.persistence.query.journal.sql.connection-string = {cs}
             """);
         return overrides
-            .WithFallback(ConfigurationFactory.ParseString(ReadHocon("persistence.sqlite.conf")))
+            .WithFallback(ConfigurationFactory.ParseString(ReadHocon($"persistence.{provider}.conf")))
             .WithFallback(SqlPersistence.DefaultConfiguration);
     }
 
@@ -36,10 +36,18 @@ public static class JobsAkkaConfig
     public static Config Node(JobEngineOptions o) =>
         Persistence(o).WithFallback(ConfigurationFactory.ParseString(ReadHocon("akka.conf")));
 
-    /// <summary>Creates the data directory and puts the SQLite journal in WAL mode (readers never block the writer).</summary>
+    /// <summary>A connection to the journal's database (for readiness checks and tools).</summary>
+    public static System.Data.Common.DbConnection JournalConnection(JobEngineOptions o) =>
+        o.IsPostgres ? new Npgsql.NpgsqlConnection(o.JournalConnectionString) : new SqliteConnection(o.JournalConnectionString);
+
+    /// <summary>The read model on the configured database.</summary>
+    public static ReadModel.SqlJobReadStore ReadStore(JobEngineOptions o) =>
+        o.IsPostgres ? ReadModel.SqlJobReadStore.ForPostgres(o.ReadModelConnectionString) : ReadModel.SqlJobReadStore.ForSqlite(o.ReadModelConnectionString);
+
+    /// <summary>SQLite: creates the data directory and puts the journal in WAL mode (readers never block the writer).</summary>
     public static void PrepareStorage(JobEngineOptions o)
     {
-        if (!o.Persistence.Equals("sqlite", StringComparison.OrdinalIgnoreCase)) return;
+        if (o.IsPostgres) return;
         Directory.CreateDirectory(Path.GetDirectoryName(o.JournalPath)!);
         using var c = new SqliteConnection(o.JournalConnectionString);
         c.Open();

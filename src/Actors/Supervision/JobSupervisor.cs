@@ -130,8 +130,12 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
         }
         switch (JobRules.Submit(_state, cmd, Now))
         {
-            case JobRules.AlreadyExists existing:
-                Sender.Tell(new JobSubmitted(cmd.JobId, false, existing.Job is { } j ? View(j) : _recent.GetValueOrDefault(cmd.JobId)));
+            case JobRules.AlreadyExists:
+                var replyTo = Sender;
+                void Answer() => replyTo.Tell(new JobSubmitted(cmd.JobId, false, ViewOf(cmd.JobId)));
+                // A retried submission whose first write is still in flight is answered once that write is durable.
+                if (_durable.Knows(cmd.JobId)) Answer();
+                else DeferAsync(cmd, _ => Answer());
                 break;
             case JobRules.Persist p:
                 var sender = Sender;

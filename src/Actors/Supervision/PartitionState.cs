@@ -15,6 +15,13 @@ public sealed record PartitionState(
     ImmutableHashSet<string> KeyedIds,
     long NextOrder)
 {
+    /// <summary>How many of the latest accepted ids a partition remembers after they finish (duplicate-submit guard).</summary>
+    public const int RecentIdCapacity = 4096;
+
+    /// <summary>The latest accepted ids, oldest first (bounded): a resubmitted id is recognised even after its job finished.</summary>
+    public ImmutableQueue<string> RecentIds { get; init; } = ImmutableQueue<string>.Empty;
+    public ImmutableHashSet<string> RecentIdSet { get; init; } = ImmutableHashSet<string>.Empty.WithComparer(StringComparer.Ordinal);
+
     public static readonly PartitionState Empty = new(
         ImmutableDictionary<string, JobRecord>.Empty.WithComparers(StringComparer.Ordinal),
         ImmutableSortedSet<PendingKey>.Empty,
@@ -24,7 +31,7 @@ public sealed record PartitionState(
 
     public JobRecord? Find(string jobId) => Jobs.GetValueOrDefault(jobId);
 
-    public bool Knows(string jobId) => Jobs.ContainsKey(jobId) || KeyedIds.Contains(jobId);
+    public bool Knows(string jobId) => Jobs.ContainsKey(jobId) || KeyedIds.Contains(jobId) || RecentIdSet.Contains(jobId);
 
     public JobRecord? Head => Pending.Count == 0 ? null : Jobs[Pending.Min.JobId];
 
@@ -106,7 +113,7 @@ public sealed record PartitionState(
         return this with { Jobs = jobs.ToImmutable(), Pending = pending.ToImmutable(), Scheduled = scheduled.ToImmutable() };
     }
 
-    public PartitionSnapshot ToSnapshot() => new(Jobs.Values.ToArray(), KeyedIds.ToArray(), NextOrder);
+    public PartitionSnapshot ToSnapshot() => new(Jobs.Values.ToArray(), KeyedIds.ToArray(), NextOrder) { RecentIds = RecentIds.ToArray() };
 
     public static PartitionState FromSnapshot(PartitionSnapshot s)
     {
@@ -115,6 +122,8 @@ public sealed record PartitionState(
             Jobs = Empty.Jobs.AddRange(s.Jobs.Select(j => KeyValuePair.Create(j.Id, j))),
             KeyedIds = Empty.KeyedIds.Union(s.KeyedIds),
             NextOrder = s.NextOrder,
+            RecentIds = ImmutableQueue.CreateRange(s.RecentIds),
+            RecentIdSet = Empty.RecentIdSet.Union(s.RecentIds),
         };
         return state with
         {
@@ -143,11 +152,20 @@ public sealed record PartitionState(
             RunAt = scheduled ? a.Spec.RunAt : null,
             History = [new HistoryEntry(a.At, HistoryEvents.Accepted, null, null, a.BatchId is null ? null : $"batch {a.BatchId}")],
         };
+        var recent = RecentIds.Enqueue(job.Id);
+        var recentSet = RecentIdSet.Add(job.Id);
+        if (recentSet.Count > RecentIdCapacity)
+        {
+            recent = recent.Dequeue(out var oldest);
+            recentSet = recentSet.Remove(oldest);
+        }
         var next = this with
         {
             Jobs = Jobs.Add(job.Id, job),
             NextOrder = NextOrder + 1,
             KeyedIds = a.Spec.IdempotencyKey is null ? KeyedIds : KeyedIds.Add(job.Id),
+            RecentIds = recent,
+            RecentIdSet = recentSet,
         };
         next = scheduled
             ? next with { Scheduled = Scheduled.Add(new DueKey(a.Spec.RunAt!.Value, job.Id)) }

@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Jobs.Actors.Hosting;
-using Microsoft.Data.Sqlite;
 
 namespace Jobs.Node.Api;
 
@@ -17,7 +16,7 @@ public static class HealthEndpoints
             if (self.Status != MemberStatus.Up) problems.Add($"cluster member is {self.Status}, not Up");
             try
             {
-                await using var c = new SqliteConnection(options.JournalConnectionString);
+                await using var c = JobsAkkaConfig.JournalConnection(options);
                 await c.OpenAsync(ct);
                 await using var cmd = c.CreateCommand();
                 cmd.CommandText = "SELECT 1;";

@@ -2,9 +2,12 @@ using Xunit;
 
 namespace Jobs.Tests.Node;
 
-/// <summary>Tests that run real node processes share this collection, so at most one such test runs at a time.</summary>
+/// <summary>
+/// Tests that run real node processes share this collection, so at most one such test runs at a
+/// time, and share one real PostgreSQL server (each test takes a fresh database of its own).
+/// </summary>
 [CollectionDefinition(Name)]
-public sealed class NodeCollection
+public sealed class NodeCollection : ICollectionFixture<Support.PostgresServer>
 {
     public const string Name = "node processes";
 }

@@ -153,6 +153,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
     {
         if (line is null) return;
         _log.Enqueue(line);
+        lock (_log) File.AppendAllText(Path.Combine(DataDir, "node.log"), line + "\n");
         while (_log.Count > 400) _log.TryDequeue(out _);
         if (ListeningLine().Match(line) is { Success: true } m) _listening.TrySetResult(new Uri(m.Groups[1].Value));
         if (line.Contains("fail:", StringComparison.Ordinal) || line.Contains("crit:", StringComparison.Ordinal))
