@@ -90,6 +90,11 @@ public sealed partial class NodeProcess : IAsyncDisposable
         _process.WaitForExit(10_000);
     }
 
+    /// <summary>Sends a POSIX signal (SIGSTOP, SIGCONT, SIGTERM) to the node.</summary>
+    public void Signal(string signal) => Process.Start("kill", [$"-{signal}", _process.Id.ToString()])!.WaitForExit(10_000);
+
+    public int ExitCode => _process.ExitCode;
+
     public async Task<bool> WaitForExitAsync(TimeSpan deadline)
     {
         using var cts = new CancellationTokenSource(deadline);
