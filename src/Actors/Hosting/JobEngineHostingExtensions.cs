@@ -75,6 +75,7 @@ public static class JobEngineHostingExtensions
             {
                 RememberEntities = false,
                 ShouldPassivateIdleEntities = false,
+                HandOffStopMessage = StopPartition.Instance,
             })
             // One projection in the cluster: several writers of the same rows would only contend (and deadlock).
             .WithSingleton<JobProjection>("read-model", JobProjection.Props(readStore), new ClusterSingletonOptions(), createProxyToo: false)

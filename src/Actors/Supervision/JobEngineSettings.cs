@@ -17,4 +17,6 @@ public sealed record JobEngineSettings
     /// submissions are refused (HTTP 503 + Retry-After) instead of queueing without bound.
     /// </summary>
     public int MaxEventsInFlight { get; init; } = 5000;
+    /// <summary>On hand-off (graceful leave, rebalance): how long running attempts may take to finish before they are abandoned to the next owner.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -16,6 +16,7 @@ namespace Jobs.Actors.Supervision;
 public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
 {
     private sealed record DueTick;
+    private sealed record DrainTimedOut;
 
     private readonly int _partitionId;
     private readonly JobEngineSettings _settings;
@@ -43,6 +44,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
     private long _recoveredFromSnapshotAt;
     private long _eventsReplayed;
     private int _eventsInFlight;
+    private bool _draining;
 
     public JobSupervisor(int partitionId, JobEngineSettings settings, JobHandlerRegistry handlers, IActorRef capacity, IActorRef events, string node)
     {
@@ -74,6 +76,12 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
         Command<WakePartition>(_ => { });
         Command<GetPartitionStatus>(_ => Sender.Tell(Status()));
         Command<SlotGranted>(_ => OnSlotGranted());
+        Command<StopPartition>(_ => StartDraining());
+        Command<DrainTimedOut>(_ =>
+        {
+            _log.Warning("partition {0}: {1} attempt(s) still running after the drain timeout; the next owner re-runs them", _partitionId, _runners.Count);
+            Context.Stop(Self);
+        });
         Command<AttemptSucceeded>(OnSucceeded);
         Command<ProgressUpdated>(OnProgress);
         Command<Terminated>(t => OnRunnerStopped(t.ActorRef));
@@ -180,8 +188,29 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
         }
     }
 
+    private void StartDraining()
+    {
+        if (_draining) return;
+        _draining = true;
+        _capacity.Tell(new Demand(_partitionId, false, 0, 0));
+        _log.Info("partition {0}: handing off; waiting for {1} running attempt(s)", _partitionId, _runners.Count);
+        Timers.StartSingleTimer("drain", new DrainTimedOut(), _settings.DrainTimeout);
+        StopIfDrained();
+    }
+
+    /// <summary>While draining: stop once no attempt runs and every write is confirmed.</summary>
+    private void StopIfDrained()
+    {
+        if (_draining && _runners.Count == 0 && _eventsInFlight == 0) Context.Stop(Self);
+    }
+
     private void OnSlotGranted()
     {
+        if (_draining)
+        {
+            _capacity.Tell(SlotReleased.Instance);
+            return;
+        }
         var start = JobRules.StartNext(_state, _node, Now);
         if (start is null)
         {
@@ -221,7 +250,11 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
         var (kind, message) = _failures.Remove(jobId, out var f) && f.Attempt == attempt
             ? (f.Kind, f.Message)
             : (FailureKind.Transient, "the attempt's runner stopped unexpectedly");
-        if (_state.Find(jobId) is not { Status: JobStatus.Running } job) return;
+        if (_state.Find(jobId) is not { Status: JobStatus.Running } job)
+        {
+            StopIfDrained();
+            return;
+        }
         _log.Info("job {0} attempt {1} failed ({2}): {3}", jobId, attempt, PartitionState.KindName(kind), message);
         PersistEvents(RetryPolicy.AfterFailure(job, attempt, kind, message, Now, _random.NextDouble()));
     }
@@ -270,6 +303,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
             if (notes[confirmed] is { } note) _events.Tell(note);
             if (++confirmed < events.Count) return;
             onDurable?.Invoke();
+            StopIfDrained();
             _eventsSinceSnapshot += events.Count;
             if (_eventsSinceSnapshot >= _settings.SnapshotEvery)
             {
@@ -311,6 +345,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
 
     private void SendDemand(bool force)
     {
+        if (_draining) return;
         var head = _state.Head;
         var demand = head is null ? (false, 0, 0L) : (true, head.Spec.Priority, head.CreatedAt.UtcTicks);
         if (!force && _lastDemand == demand) return;

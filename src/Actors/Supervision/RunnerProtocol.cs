@@ -11,3 +11,12 @@ internal sealed record ProgressUpdated(string JobId, int Attempt, JobProgress Pr
 internal sealed record CancelAttempt;
 
 internal sealed record RunnerStopped(string JobId, int Attempt, Akka.Actor.IActorRef Runner);
+
+/// <summary>
+/// Sent by sharding when the partition is handed off (rebalance, graceful leave): stop starting
+/// attempts, let running ones finish within the drain timeout, then stop.
+/// </summary>
+public sealed record StopPartition
+{
+    public static readonly StopPartition Instance = new();
+}

@@ -95,6 +95,27 @@ public sealed class MultiNodeTests(PostgresServer postgres, ITestOutputHelper ou
         output.WriteLine($"{done.Count(j => j.GetProperty("history").EnumerateArray().Count(h => h.GetProperty("event").GetString() == "started") > 1)} jobs ran more than once");
     }
 
+    [Fact]
+    public async Task Sigterm_leaves_gracefully_running_jobs_finish_and_nothing_fails()
+    {
+        await StartCluster(await postgres.CreateDatabaseAsync());
+        var leaving = _nodes[2];
+        var leavingName = $"127.0.0.1:{_ports[2]}";
+        var ids = await SubmitRoundRobin(300, i => new { type = "script", payload = new { code = $"sleep(400); {i}" }, maxAttempts = 1 });
+        await Eventually.Until(async () => (await ListAll(_nodes[0], "running")).Count(j => j.GetProperty("node").GetString() == leavingName),
+            n => n > 0, TimeSpan.FromSeconds(60), "jobs running on the node that will leave");
+
+        leaving.Signal("TERM");
+        Assert.True(await leaving.WaitForExitAsync(TimeSpan.FromSeconds(90)), "the node did not exit after SIGTERM");
+        Assert.Equal(0, leaving.ExitCode);
+
+        var done = await WaitAllTerminal(_nodes[0], ids.Count, TimeSpan.FromMinutes(4));
+        Assert.All(done, j => Assert.Equal("completed", j.GetProperty("status").GetString()));
+        var interrupted = done.Count(j => j.GetProperty("history").EnumerateArray().Any(h => h.GetProperty("event").GetString() == "attempt-failed"));
+        output.WriteLine($"{done.Count(j => j.GetProperty("node").GetString() == leavingName)} jobs completed on the leaving node; {interrupted} attempts interrupted");
+        Assert.Equal(0, interrupted); // maxAttempts = 1: an interrupted attempt would have failed the job
+    }
+
     private async Task StartCluster(string db)
     {
         for (var i = 0; i < 3; i++) _ports.Add(PostgresServer.FreePort());
