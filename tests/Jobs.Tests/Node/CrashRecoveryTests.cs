@@ -94,21 +94,24 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         Assert.Equal(3, history.Count(h => h.GetProperty("event").GetString() == "attempt-failed" && h.GetProperty("detail").GetString()!.Contains("interrupted")));
     }
 
+    /// <summary>The job once it is failed, or null if the node died first.</summary>
     private static async Task<JsonElement?> WaitForFailed(NodeProcess node, string id)
     {
-        while (!node.HasExited)
+        async Task<JsonElement?> Probe()
         {
             try
             {
-                if (await node.GetJobAsync(id) is { } j && j.GetProperty("status").GetString() == "failed") return j;
+                return await node.GetJobAsync(id);
             }
             catch (HttpRequestException)
             {
-                // not listening yet, or just died
+                return null; // not listening yet, or just died
             }
-            await Task.Delay(100);
         }
-        return null;
+
+        var last = await Eventually.Until(Probe, j => node.HasExited || j?.GetProperty("status").GetString() == "failed",
+            TimeSpan.FromSeconds(90), $"job {id} failed or its node dead");
+        return node.HasExited && last?.GetProperty("status").GetString() != "failed" ? null : last;
     }
 
     private static async Task<int> Count(NodeProcess node, string status)
