@@ -23,6 +23,7 @@ builder.Services.AddJobEngine(options, handlers =>
 builder.Services.AddSingleton(sp => new JobRequestParser(sp.GetRequiredService<JobHandlerRegistry>(), options.Queues));
 
 var app = builder.Build();
+app.UseMiddleware<Jobs.Node.Api.ProblemMiddleware>();
 app.MapHealthEndpoints();
 app.MapJobEndpoints();
 app.MapClusterEndpoints();

@@ -83,7 +83,8 @@ public sealed class MultiNodeTests(PostgresServer postgres, ITestOutputHelper ou
         output.WriteLine($"frozen node removed after {(DateTimeOffset.UtcNow - frozenAt).TotalSeconds:0.0} s");
         // Work continues: new jobs, spread over all 32 partitions (the frozen node's moved), complete on the survivors.
         var more = new List<string>();
-        for (var i = 0; i < 100; i++) more.Add((await _nodes[i % 2].SubmitAsync(new { type = "noop" })).GetProperty("id").GetString()!);
+        for (var i = 0; i < 100; i++)
+            more.Add((await _nodes[i % 2].SubmitAsync(new { type = "noop", idempotencyKey = $"after-freeze-{i}" }, retryBusy: true)).GetProperty("id").GetString()!);
         foreach (var id in more) await _nodes[0].WaitForStatusAsync(id, "completed", TimeSpan.FromSeconds(90));
 
         frozen.Signal("CONT");

@@ -109,9 +109,16 @@ public sealed partial class NodeProcess : IAsyncDisposable
         }
     }
 
-    public async Task<JsonElement> SubmitAsync(object job)
+    /// <summary>
+    /// Submits a job. With <paramref name="retryBusy"/> (only for jobs with an idempotencyKey) a 503
+    /// is retried, as a client should while partitions move after a node failure.
+    /// </summary>
+    public async Task<JsonElement> SubmitAsync(object job, bool retryBusy = false)
     {
+        var until = DateTime.UtcNow.AddSeconds(60);
         var response = await Http.PostAsJsonAsync("/api/jobs", job);
+        while (retryBusy && response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < until)
+            response = await Http.PostAsJsonAsync("/api/jobs", job);
         var body = await response.Content.ReadAsStringAsync();
         if ((int)response.StatusCode is not (200 or 202)) throw new InvalidOperationException($"submit answered {(int)response.StatusCode}: {body}");
         return JsonDocument.Parse(body).RootElement.Clone();
