@@ -101,7 +101,7 @@ public sealed class ScriptHandler(ScriptLimits limits) : IJobHandler, IValidates
         }
         catch (Exception e)
         {
-            throw Classify(e, stdout, stderr, ct);
+            throw Classify(e, stderr, ct);
         }
 
         string? valueJson;
@@ -113,7 +113,7 @@ public sealed class ScriptHandler(ScriptLimits limits) : IJobHandler, IValidates
         }
         catch (Exception e)
         {
-            throw Classify(e, stdout, stderr, ct);
+            throw Classify(e, stderr, ct);
         }
 
         var result = new StringBuilder();
@@ -125,7 +125,7 @@ public sealed class ScriptHandler(ScriptLimits limits) : IJobHandler, IValidates
         return new RawJson(result.ToString());
     }
 
-    private static Exception Classify(Exception e, BoundedWriter stdout, BoundedWriter stderr, CancellationToken ct)
+    private static Exception Classify(Exception e, BoundedWriter stderr, CancellationToken ct)
     {
         var output = stderr.ToString() is { Length: > 0 } err ? $" (stderr: {Tail(err)})" : "";
         return e switch

@@ -42,8 +42,7 @@ public sealed class JobClient(IActorRef region, IJobReadStore readStore, JobEngi
         await Ask(new GetJob(Partition(jobId), jobId), ct) switch
         {
             JobFound f => f.View,
-            JobConflict => await ReadStore.GetAsync(jobId, ct),
-            _ => await ReadStore.GetAsync(jobId, ct),
+            _ => await ReadStore.GetAsync(jobId, ct), // finished long ago: only the read model has it
         };
 
     public Task<JobCommandResult> CancelAsync(string jobId, CancellationToken ct = default) =>

@@ -5,7 +5,7 @@ public static class Problems
 {
     public const string ContentType = "application/problem+json";
 
-    public static IResult Of(int status, string title, string detail, string? field = null, object? extra = null) =>
+    public static IResult Of(int status, string title, string detail, string? field = null) =>
         Results.Json(new Dictionary<string, object?>
         {
             ["type"] = "about:blank",
@@ -13,11 +13,10 @@ public static class Problems
             ["status"] = status,
             ["detail"] = detail,
             ["field"] = field,
-            ["extra"] = extra,
         }.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value), ApiJson.Options, ContentType, status);
 
-    public static IResult BadRequest(string detail, string? field = null, object? extra = null) =>
-        Of(StatusCodes.Status400BadRequest, "Bad request", detail, field, extra);
+    public static IResult BadRequest(string detail, string? field = null) =>
+        Of(StatusCodes.Status400BadRequest, "Bad request", detail, field);
 
     public static IResult TooLarge(string detail, string? field = null) =>
         Of(StatusCodes.Status413PayloadTooLarge, "Payload too large", detail, field);
