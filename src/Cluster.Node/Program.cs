@@ -27,6 +27,7 @@ app.UseMiddleware<Jobs.Node.Api.ProblemMiddleware>();
 app.MapHealthEndpoints();
 app.MapJobEndpoints();
 app.MapClusterEndpoints();
+app.MapBatchEndpoints();
 
 var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Jobs.Node");
 log.LogInformation("jobs node: persistence={Persistence} data={DataDir} cluster={Host}:{Port} capacity={Capacity} partitions={Partitions} handlers={Handlers}",

@@ -21,3 +21,13 @@ public sealed record JobRequeued(string JobId, DateTimeOffset At) : IJobEvent;
 
 /// <summary>Removed from the DLQ view; its history stays in the journal.</summary>
 public sealed record JobPurged(string JobId, DateTimeOffset At) : IJobEvent;
+
+/// <summary>
+/// A running attempt was given up because its partition was handed off (graceful leave,
+/// rebalance) before the attempt ended. The attempt does not count: the next owner runs the
+/// same attempt number again.
+/// </summary>
+public sealed record JobAttemptHandedOff(string JobId, int Attempt, string Node, DateTimeOffset At) : IJobEvent;
+
+/// <summary>One of the job's <c>dependsOn</c> completed; when the last one has, the job becomes due.</summary>
+public sealed record JobDependencyMet(string JobId, string DependencyId, DateTimeOffset At) : IJobEvent;

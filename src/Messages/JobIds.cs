@@ -25,6 +25,17 @@ public static class JobIds
         return "k-" + Base32(hash, 26);
     }
 
+    /// <summary>The id of the <paramref name="index"/>-th job of a batch: re-posting the batch names the same jobs.</summary>
+    public static string ForBatchJob(string tenant, string batchId, int index)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(tenant + "\n" + batchId + "\n" + index.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return "b-" + Base32(hash, 26);
+    }
+
+    /// <summary>The id a new job gets: from its idempotency key if it has one, else a fresh ULID; prefixed with its queue unless it is <c>default</c>.</summary>
+    public static string ForNewJob(JobSpec spec, DateTimeOffset now) =>
+        PartitionLayout.IdFor(spec.Queue, spec.IdempotencyKey is { } key ? ForIdempotencyKey(spec.Tenant, key) : NewId(now));
+
     /// <summary>FNV-1a over the UTF-8 bytes, modulo the partition count.</summary>
     public static int PartitionOf(string id, int partitions)
     {

@@ -25,6 +25,8 @@ public sealed record JobRecord
     [JsonConverter(typeof(RawJsonConverter))] public string? Result { get; init; }
     public JobError? Error { get; init; }
     public IReadOnlyList<HistoryEntry> History { get; init; } = [];
+    /// <summary>Dependencies (<c>dependsOn</c>) that have not completed yet; while any remain the job is <c>scheduled</c> without a due time.</summary>
+    public IReadOnlyList<string> WaitingFor { get; init; } = [];
 
     [JsonIgnore] public bool IsTerminal => Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled;
 }

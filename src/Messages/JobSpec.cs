@@ -49,4 +49,6 @@ public static class HistoryEvents
     public const string Cancelled = "cancelled";
     public const string Requeued = "requeued";
     public const string Purged = "purged";
+    public const string HandedOff = "handed-off";
+    public const string DependencyMet = "dependency-met";
 }

@@ -24,6 +24,17 @@ public sealed record GetCapacity
 
 public sealed record CapacityStatus(int Capacity, int InUse, int PartitionsWaiting);
 
+/// <summary>Graceful leave: start no more attempts on this node; answered with <see cref="NodeDrained"/> once none runs.</summary>
+public sealed record DrainNode
+{
+    public static readonly DrainNode Instance = new();
+}
+
+public sealed record NodeDrained
+{
+    public static readonly NodeDrained Instance = new();
+}
+
 /// <summary>
 /// One per node. At most <c>capacity</c> attempts run at once on the node; a free slot goes to
 /// the partition whose head job has the highest priority (then the earliest acceptance), so
@@ -42,6 +53,8 @@ public sealed class NodeCapacity : ReceiveActor
 
     private readonly Dictionary<IActorRef, Entry> _entries = new();
     private readonly int _capacity;
+    private readonly List<IActorRef> _drainWaiters = [];
+    private bool _draining;
     private int _inUse;
 
     public NodeCapacity(int capacity)
@@ -69,6 +82,12 @@ public sealed class NodeCapacity : ReceiveActor
             _inUse -= e.Held;
             Grant();
         });
+        Receive<DrainNode>(_ =>
+        {
+            _draining = true;
+            _drainWaiters.Add(Sender);
+            Grant();
+        });
         Receive<GetCapacity>(_ => Sender.Tell(new CapacityStatus(_capacity, _inUse,
             _entries.Values.Count(e => e.Demand is { HasWork: true }))));
     }
@@ -84,6 +103,13 @@ public sealed class NodeCapacity : ReceiveActor
 
     private void Grant()
     {
+        if (_draining)
+        {
+            if (_inUse > 0) return;
+            foreach (var w in _drainWaiters) w.Tell(NodeDrained.Instance);
+            _drainWaiters.Clear();
+            return;
+        }
         while (_inUse < _capacity)
         {
             Entry? best = null;

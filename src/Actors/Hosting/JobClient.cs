@@ -19,13 +19,16 @@ public abstract record JobCommandResult
 /// The engine's API for hosts (HTTP, CLI, in-process users): computes the partition, asks the
 /// shard region with a timeout, and falls back to the read model for jobs that finished long ago.
 /// </summary>
-public sealed class JobClient(IActorRef region, IJobReadStore readStore, JobEngineOptions options)
+public sealed class JobClient(IActorRef region, IJobReadStore readStore, JobEngineOptions options, IActorRef? batches = null)
 {
     public IJobReadStore ReadStore { get; } = readStore;
 
-    public async Task<(JobView View, bool Created)> SubmitAsync(JobSpec spec, string? batchId = null, CancellationToken ct = default)
+    public Task<(JobView View, bool Created)> SubmitAsync(JobSpec spec, string? batchId = null, CancellationToken ct = default) =>
+        SubmitAsync(spec, JobIds.ForNewJob(spec, DateTimeOffset.UtcNow), batchId, ct);
+
+    /// <summary>Submits a job under a given id (batches derive their jobs' ids from the batch id).</summary>
+    public async Task<(JobView View, bool Created)> SubmitAsync(JobSpec spec, string id, string? batchId, CancellationToken ct = default)
     {
-        var id = spec.IdempotencyKey is { } key ? JobIds.ForIdempotencyKey(spec.Tenant, key) : JobIds.NewId(DateTimeOffset.UtcNow);
         // Sharding may drop a message buffered during a partition hand-off; the id is fixed before
         // the first try, so a retry of a submission that did land is recognised, not duplicated.
         var reply = await AskWithRetry(new SubmitJob(Partition(id), id, spec, batchId), ct);
@@ -54,7 +57,24 @@ public sealed class JobClient(IActorRef region, IJobReadStore readStore, JobEngi
     public Task<JobCommandResult> PurgeAsync(string jobId, CancellationToken ct = default) =>
         Command(new PurgeJob(Partition(jobId), jobId), ct);
 
-    public int Partition(string jobId) => JobIds.PartitionOf(jobId, options.Engine.Partitions);
+    public int Partition(string jobId) => options.Engine.Layout.PartitionOf(jobId);
+
+    /// <summary>Submits a batch through the consistent-hash router (its coordinator submits the jobs).</summary>
+    public async Task<BatchView> SubmitBatchAsync(SubmitBatch batch, CancellationToken ct = default)
+    {
+        var reply = await Batches.Ask<IJobsMessage>(batch, options.BatchTimeout, ct);
+        return reply switch
+        {
+            BatchView v => v,
+            BatchRejected r => throw new JobEngineBusyException(r.Reason),
+            _ => throw new InvalidOperationException($"unexpected reply {reply.GetType().Name}"),
+        };
+    }
+
+    public async Task<BatchView?> GetBatchAsync(string batchId, CancellationToken ct = default) =>
+        await Batches.Ask<IJobsMessage>(new GetBatch(batchId), options.AskTimeout, ct) as BatchView;
+
+    private IActorRef Batches => batches ?? throw new InvalidOperationException("this client has no batch router");
 
     private async Task<JobCommandResult> Command(IJobCommand cmd, CancellationToken ct)
     {

@@ -1,6 +1,11 @@
+using Akka;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
+using Akka.Cluster.Routing;
+using Akka.Cluster.Sharding;
+using Akka.Routing;
+using Jobs.Actors.Batches;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using Jobs.Actors.Capacity;
@@ -14,6 +19,8 @@ namespace Jobs.Actors.Hosting;
 
 /// <summary>Registry keys for the engine's actors.</summary>
 public sealed class JobPartitionRegion;
+
+public sealed class BatchRouter;
 
 /// <summary>One call wires the whole engine into a host.</summary>
 public static class JobEngineHostingExtensions
@@ -37,7 +44,8 @@ public static class JobEngineHostingExtensions
         services.AddSingleton(handlers);
         services.AddSingleton<IJobReadStore>(readStore);
         services.AddSingleton(sp => new JobClient(
-            sp.GetRequiredService<ActorRegistry>().Get<JobPartitionRegion>(), readStore, options));
+            sp.GetRequiredService<ActorRegistry>().Get<JobPartitionRegion>(), readStore, options,
+            sp.GetRequiredService<ActorRegistry>().Get<BatchRouter>()));
         services.AddAkka(options.SystemName, (b, _) => b.WithJobEngine(options, handlers, readStore));
         return services;
     }
@@ -46,6 +54,8 @@ public static class JobEngineHostingExtensions
         JobHandlerRegistry handlers, IJobReadStore readStore)
     {
         var seeds = o.Seeds.Select(s => s.Contains("://", StringComparison.Ordinal) ? s : $"akka.tcp://{o.SystemName}@{s}").ToArray();
+        // A node runs the jobs of the queues its roles name.
+        var engine = o.Engine with { ServedQueues = o.Engine.Queues.Intersect(o.Roles, StringComparer.Ordinal).ToArray() };
 
         return b
             .AddHocon(JobsAkkaConfig.Node(o), HoconAddMode.Prepend)
@@ -59,32 +69,63 @@ public static class JobEngineHostingExtensions
             .WithDistributedPubSub(null!)
             .WithActors((system, registry) =>
             {
+                var cluster = Cluster.Get(system);
                 // No seeds: a one-node cluster that joins itself (works with JOBS_CLUSTER_PORT=0 too).
-                if (seeds.Length == 0) Cluster.Get(system).Join(Cluster.Get(system).SelfAddress);
-                registry.Register<NodeCapacity>(system.ActorOf(NodeCapacity.Props(o.Engine.Capacity), "capacity"));
-                registry.Register<JobEventsPublisher>(system.ActorOf(JobEventsPublisher.Props(o.Engine.Partitions), "job-events"));
-            })
-            .WithShardRegion<JobPartitionRegion>("partitions", (system, registry, _) =>
-            {
-                var capacity = registry.Get<NodeCapacity>();
-                var events = registry.Get<JobEventsPublisher>();
-                var node = NodeName(Cluster.Get(system).SelfAddress);
-                return entityId => JobSupervisor.Props(int.Parse(entityId, System.Globalization.CultureInfo.InvariantCulture),
-                    o.Engine, handlers, capacity, events, node);
-            }, new PartitionMessageExtractor(), new ShardOptions
-            {
-                RememberEntities = false,
-                ShouldPassivateIdleEntities = false,
-                HandOffStopMessage = StopPartition.Instance,
+                if (seeds.Length == 0) cluster.Join(cluster.SelfAddress);
+                var node = NodeName(cluster.SelfAddress);
+                var capacity = system.ActorOf(NodeCapacity.Props(engine.Capacity), "capacity");
+                var events = system.ActorOf(JobEventsPublisher.Props(engine.Layout), "job-events");
+                registry.Register<NodeCapacity>(capacity);
+                registry.Register<JobEventsPublisher>(events);
+
+                // Started directly (not WithShardRegion) to plug in the queue-aware allocation strategy.
+                IActorRef? region = null;
+                region = ClusterSharding.Get(system).Start(
+                    "partitions",
+                    entityId => JobSupervisor.Props(int.Parse(entityId, System.Globalization.CultureInfo.InvariantCulture),
+                        engine, handlers, capacity, events, node, router: region, archive: readStore),
+                    ClusterShardingSettings.Create(system),
+                    new PartitionMessageExtractor(),
+                    new QueueAwareAllocationStrategy(system, engine.Layout),
+                    StopPartition.Instance);
+                registry.Register<JobPartitionRegion>(region);
+
+                var client = new JobClient(region, readStore, o);
+                system.ActorOf(BatchHost.Props((spec, id, batchId, ct) => client.SubmitAsync(spec, id, batchId, ct), readStore, node), BatchHost.Name);
+                var batchRouter = system.ActorOf(Props.Empty.WithRouter(new ClusterRouterGroup(
+                    new ConsistentHashingGroup(["/user/" + BatchHost.Name]),
+                    new ClusterRouterGroupSettings(10_000, ["/user/" + BatchHost.Name], allowLocalRoutees: true))), "batch-router");
+                registry.Register<BatchRouter>(batchRouter);
+
+                system.ActorOf(PartitionKeeper.Props(region, engine.Layout.All.ToArray(), engine.KeeperInterval), "partition-keeper");
+                AddLeaveDrain(system, capacity, engine.DrainTimeout);
             })
             // One projection in the cluster: several writers of the same rows would only contend (and deadlock).
-            .WithSingleton<JobProjection>("read-model", JobProjection.Props(readStore), new ClusterSingletonOptions(), createProxyToo: false)
-            .WithActors((system, registry) =>
-            {
-                var region = registry.Get<JobPartitionRegion>();
-                system.ActorOf(PartitionKeeper.Props(region, o.Engine.Partitions, o.Engine.KeeperInterval), "partition-keeper");
-            });
+            .WithSingleton<JobProjection>("read-model", JobProjection.Props(readStore), new ClusterSingletonOptions(), createProxyToo: false);
     }
 
+    /// <summary>
+    /// Graceful leave: before the shard regions hand their partitions off, the node stops starting
+    /// attempts and waits (at most <paramref name="timeout"/>) for the running ones, so a leave does
+    /// not cut jobs short. Skipped when the node was downed: it must stop at once, not keep running
+    /// jobs the survivors already took over.
+    /// </summary>
+    private static void AddLeaveDrain(ActorSystem system, IActorRef capacity, TimeSpan timeout)
+    {
+        var shutdown = CoordinatedShutdown.Get(system);
+        shutdown.AddTask(CoordinatedShutdown.PhaseBeforeClusterShutdown, "drain-running-jobs", async () =>
+        {
+            if (shutdown.ShutdownReason is CoordinatedShutdown.ClusterDowningReason) return Done.Instance;
+            try
+            {
+                await capacity.Ask<NodeDrained>(DrainNode.Instance, timeout);
+            }
+            catch (AskTimeoutException)
+            {
+                // still running: their partitions hand them off (JobAttemptHandedOff) and they run again elsewhere
+            }
+            return Done.Instance;
+        });
+    }
     public static string NodeName(Address address) => $"{address.Host}:{address.Port}";
 }

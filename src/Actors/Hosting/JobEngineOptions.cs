@@ -15,9 +15,11 @@ public sealed record JobEngineOptions
     /// <summary>host:port or full akka.tcp:// addresses; empty: the node joins itself.</summary>
     public IReadOnlyList<string> Seeds { get; init; } = [];
     public IReadOnlyList<string> Roles { get; init; } = ["default"];
-    /// <summary>Queues jobs may name; submitting to another is rejected.</summary>
-    public IReadOnlyList<string> Queues { get; init; } = ["default"];
+    /// <summary>Queues jobs may name; submitting to another is rejected (see <see cref="JobEngineSettings.Queues"/>).</summary>
+    public IReadOnlyList<string> Queues => Engine.Queues;
     public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>How long a batch submission may take (its coordinator submits every job before answering).</summary>
+    public TimeSpan BatchTimeout { get; init; } = TimeSpan.FromSeconds(120);
     public JobEngineSettings Engine { get; init; } = new();
 
     public string JournalPath => Path.GetFullPath(Path.Combine(DataDir, "journal.db"));

@@ -34,7 +34,10 @@ public static class JobsAkkaConfig
 
     /// <summary>The whole node configuration minus what Akka.Hosting adds (remoting, cluster membership, sharding regions).</summary>
     public static Config Node(JobEngineOptions o) =>
-        Persistence(o).WithFallback(ConfigurationFactory.ParseString(ReadHocon("akka.conf")));
+        ConfigurationFactory.ParseString(
+                $"akka.coordinated-shutdown.phases.before-cluster-shutdown.timeout = {(int)(o.Engine.DrainTimeout.TotalMilliseconds + 5000)}ms")
+            .WithFallback(Persistence(o))
+            .WithFallback(ConfigurationFactory.ParseString(ReadHocon("akka.conf")));
 
     /// <summary>A connection to the journal's database (for readiness checks and tools).</summary>
     public static System.Data.Common.DbConnection JournalConnection(JobEngineOptions o) =>

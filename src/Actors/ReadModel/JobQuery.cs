@@ -33,4 +33,7 @@ public interface IJobReadStore
     Task<JobPage> ListAsync(JobQuery query, DateTimeOffset now, CancellationToken ct = default);
 
     Task<long> CountAsync(CancellationToken ct = default);
+
+    /// <summary>How many of a batch's jobs the read model has in each status (jobs not projected yet are absent).</summary>
+    Task<IReadOnlyDictionary<JobStatus, int>> CountByStatusAsync(string batchId, CancellationToken ct = default);
 }

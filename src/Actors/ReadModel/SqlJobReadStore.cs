@@ -211,6 +211,20 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }
 
+    public async Task<IReadOnlyDictionary<JobStatus, int>> CountByStatusAsync(string batchId, CancellationToken ct = default)
+    {
+        await using var c = await OpenAsync(ct);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT status, COUNT(*) FROM jobs WHERE batch_id = @b GROUP BY status;";
+        AddParameter(cmd, "@b", batchId);
+        var counts = new Dictionary<JobStatus, int>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            if (Enum.TryParse<JobStatus>(r.GetString(0), ignoreCase: true, out var status))
+                counts[status] = Convert.ToInt32(r.GetValue(1), CultureInfo.InvariantCulture);
+        return counts;
+    }
+
     /// <summary>Scheduled jobs whose time has come are pending: being due is a function of time.</summary>
     private static JobView ToView(JobRecord job, DateTimeOffset now) =>
         JobViews.From(job is { Status: JobStatus.Scheduled, RunAt: { } due } && due <= now ? job with { Status = JobStatus.Pending } : job, null);

@@ -7,12 +7,12 @@ namespace Jobs.Actors.Sharding;
 /// <summary>Publishes job events cluster-wide on their partition's DistributedPubSub topic.</summary>
 public sealed class JobEventsPublisher : ReceiveActor
 {
-    public JobEventsPublisher(int partitions)
+    public JobEventsPublisher(PartitionLayout layout)
     {
         var mediator = DistributedPubSub.Get(Context.System).Mediator;
         Receive<JobEventPublished>(e =>
-            mediator.Tell(new Publish(Topics.ForPartition(JobIds.PartitionOf(e.JobId, partitions)), e)));
+            mediator.Tell(new Publish(Topics.ForPartition(layout.PartitionOf(e.JobId)), e)));
     }
 
-    public static Props Props(int partitions) => Akka.Actor.Props.Create(() => new JobEventsPublisher(partitions));
+    public static Props Props(PartitionLayout layout) => Akka.Actor.Props.Create(() => new JobEventsPublisher(layout));
 }

@@ -12,11 +12,11 @@ public sealed class PartitionKeeper : ReceiveActor, IWithTimers
 {
     private sealed record Tick;
 
-    public PartitionKeeper(IActorRef region, int partitions, TimeSpan interval)
+    public PartitionKeeper(IActorRef region, IReadOnlyList<int> partitions, TimeSpan interval)
     {
         Receive<Tick>(_ =>
         {
-            for (var p = 0; p < partitions; p++) region.Tell(new WakePartition(p));
+            foreach (var p in partitions) region.Tell(new WakePartition(p));
         });
         Self.Tell(new Tick());
         Timers.StartPeriodicTimer("wake", new Tick(), interval);
@@ -24,6 +24,6 @@ public sealed class PartitionKeeper : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IActorRef region, int partitions, TimeSpan interval) =>
+    public static Props Props(IActorRef region, IReadOnlyList<int> partitions, TimeSpan interval) =>
         Akka.Actor.Props.Create(() => new PartitionKeeper(region, partitions, interval));
 }

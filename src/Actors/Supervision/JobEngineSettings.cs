@@ -1,3 +1,5 @@
+using Jobs.Messages;
+
 namespace Jobs.Actors.Supervision;
 
 /// <summary>Settings of the engine's actors (bound from the Jobs configuration section by the host).</summary>
@@ -17,6 +19,26 @@ public sealed record JobEngineSettings
     /// submissions are refused (HTTP 503 + Retry-After) instead of queueing without bound.
     /// </summary>
     public int MaxEventsInFlight { get; init; } = 5000;
-    /// <summary>On hand-off (graceful leave, rebalance): how long running attempts may take to finish before they are abandoned to the next owner.</summary>
+    /// <summary>
+    /// Graceful leave (SIGTERM, POST /api/cluster/leave): the node stops starting attempts and
+    /// waits this long for running ones before its partitions are handed off.
+    /// </summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// A partition being handed off (rebalance, or after the leave drain) waits this long for its
+    /// running attempts; attempts still running then are handed to the next owner, which re-runs
+    /// them without counting the abandoned attempt. Must stay below akka.cluster.sharding.handoff-timeout.
+    /// </summary>
+    public TimeSpan HandOffTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>Queues jobs may name (the same list, in the same order, on every node; append-only).</summary>
+    public IReadOnlyList<string> Queues { get; init; } = [PartitionLayout.DefaultQueue];
+    /// <summary>Partitions of each queue other than <c>default</c>.</summary>
+    public int QueuePartitions { get; init; } = 8;
+    /// <summary>Queues this node runs jobs of (its roles that name a queue).</summary>
+    public IReadOnlyList<string> ServedQueues { get; init; } = [PartitionLayout.DefaultQueue];
+
+    private PartitionLayout? _layout;
+    public PartitionLayout Layout => _layout ??= new PartitionLayout(Partitions, Queues, QueuePartitions);
+
+    public bool Serves(string queue) => ServedQueues.Contains(queue, StringComparer.Ordinal);
 }

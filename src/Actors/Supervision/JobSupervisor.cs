@@ -3,6 +3,7 @@ using Akka.Event;
 using Akka.Persistence;
 using Jobs.Actors.Capacity;
 using Jobs.Actors.Handlers;
+using Jobs.Actors.ReadModel;
 using Jobs.Messages;
 
 namespace Jobs.Actors.Supervision;
@@ -17,6 +18,8 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
 {
     private sealed record DueTick;
     private sealed record DrainTimedOut;
+    private sealed record ReassertWatches;
+    private sealed record ArchivedStatus(WatchJob Watch, IActorRef ReplyTo, JobStatus? Status, bool Known);
 
     private readonly int _partitionId;
     private readonly JobEngineSettings _settings;
@@ -24,6 +27,12 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
     private readonly IActorRef _capacity;
     private readonly IActorRef _events;
     private readonly string _node;
+    private readonly string _queue;
+    private readonly bool _serves;
+    private readonly IActorRef? _router;
+    private readonly IJobReadStore? _archive;
+    /// <summary>Dependency id → (dependent job id → the dependent's partition), told when the dependency ends. Rebuilt by the dependents' periodic watches.</summary>
+    private readonly Dictionary<string, Dictionary<string, IActorRef>> _watchers = new(StringComparer.Ordinal);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Random _random = new();
 
@@ -46,7 +55,8 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
     private int _eventsInFlight;
     private bool _draining;
 
-    public JobSupervisor(int partitionId, JobEngineSettings settings, JobHandlerRegistry handlers, IActorRef capacity, IActorRef events, string node)
+    public JobSupervisor(int partitionId, JobEngineSettings settings, JobHandlerRegistry handlers, IActorRef capacity, IActorRef events, string node,
+        IActorRef? router = null, IJobReadStore? archive = null)
     {
         _partitionId = partitionId;
         _settings = settings;
@@ -54,6 +64,10 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
         _capacity = capacity;
         _events = events;
         _node = node;
+        _router = router;
+        _archive = archive;
+        _queue = settings.Layout.QueueOfPartition(partitionId);
+        _serves = settings.Serves(_queue);
 
         Recover<SnapshotOffer>(o =>
         {
@@ -77,11 +91,11 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
         Command<GetPartitionStatus>(_ => Sender.Tell(Status()));
         Command<SlotGranted>(_ => OnSlotGranted());
         Command<StopPartition>(_ => StartDraining());
-        Command<DrainTimedOut>(_ =>
-        {
-            _log.Warning("partition {0}: {1} attempt(s) still running after the drain timeout; the next owner re-runs them", _partitionId, _runners.Count);
-            Context.Stop(Self);
-        });
+        Command<DrainTimedOut>(_ => HandOffRunning());
+        Command<WatchJob>(OnWatch);
+        Command<ArchivedStatus>(OnArchivedStatus);
+        Command<WatchedJobEnded>(OnDependencyEnded);
+        Command<ReassertWatches>(_ => SendWatches(_state.Waiting));
         Command<AttemptSucceeded>(OnSucceeded);
         Command<ProgressUpdated>(OnProgress);
         Command<Terminated>(t => OnRunnerStopped(t.ActorRef));
@@ -102,8 +116,11 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
 
     private DateTimeOffset Now => Context.System.Scheduler.Now;
 
-    public static Props Props(int partitionId, JobEngineSettings settings, JobHandlerRegistry handlers, IActorRef capacity, IActorRef events, string node) =>
-        Akka.Actor.Props.Create(() => new JobSupervisor(partitionId, settings, handlers, capacity, events, node));
+    /// <param name="router">Where to send <see cref="WatchJob"/> for dependencies (the shard region); null: this partition (single-partition tests).</param>
+    /// <param name="archive">The read model, to answer watches of jobs that left memory long ago.</param>
+    public static Props Props(int partitionId, JobEngineSettings settings, JobHandlerRegistry handlers, IActorRef capacity, IActorRef events, string node,
+        IActorRef? router = null, IJobReadStore? archive = null) =>
+        Akka.Actor.Props.Create(() => new JobSupervisor(partitionId, settings, handlers, capacity, events, node, router, archive));
 
     /// <summary>
     /// Where a failed attempt is classified. The runner is always stopped; what follows (retry
@@ -126,6 +143,8 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
             _log.Warning("partition {0}: {1} attempt(s) were interrupted; retrying or dead-lettering them", _partitionId, _state.Running.Count());
             PersistEvents(interrupted);
         }
+        Timers.StartPeriodicTimer("watches", new ReassertWatches(), _settings.KeeperInterval);
+        SendWatches(_state.Waiting);
         AfterStateChange();
     }
 
@@ -147,7 +166,11 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
                 break;
             case JobRules.Persist p:
                 var sender = Sender;
-                PersistEvents(p.Events, () => sender.Tell(new JobSubmitted(cmd.JobId, true, ViewOf(cmd.JobId))));
+                PersistEvents(p.Events, () =>
+                {
+                    sender.Tell(new JobSubmitted(cmd.JobId, true, ViewOf(cmd.JobId)));
+                    if (_state.Find(cmd.JobId) is { WaitingFor.Count: > 0 } waiting) SendWatches([waiting]);
+                });
                 break;
         }
     }
@@ -193,9 +216,32 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
         if (_draining) return;
         _draining = true;
         _capacity.Tell(new Demand(_partitionId, false, 0, 0));
-        _log.Info("partition {0}: handing off; waiting for {1} running attempt(s)", _partitionId, _runners.Count);
-        Timers.StartSingleTimer("drain", new DrainTimedOut(), _settings.DrainTimeout);
+        if (_runners.Count > 0)
+            _log.Info("partition {0}: handing off; waiting up to {1} for {2} running attempt(s)", _partitionId, _settings.HandOffTimeout, _runners.Count);
+        Timers.StartSingleTimer("drain", new DrainTimedOut(), _settings.HandOffTimeout);
         StopIfDrained();
+    }
+
+    /// <summary>
+    /// The hand-off wait is over: cancel what still runs and journal that those attempts were
+    /// handed off, so the next owner runs them again without counting them; stop once durable.
+    /// </summary>
+    private void HandOffRunning()
+    {
+        if (_runners.Count == 0)
+        {
+            StopIfDrained();
+            return;
+        }
+        _log.Warning("partition {0}: {1} attempt(s) still running at the hand-off timeout; the next owner re-runs them", _partitionId, _runners.Count);
+        var events = new List<IJobEvent>();
+        foreach (var (jobId, (runner, attempt)) in _runners.ToArray())
+        {
+            runner.Tell(new CancelAttempt());
+            ForgetRunner(jobId, runner, stop: true);
+            events.Add(new JobAttemptHandedOff(jobId, attempt, _node, Now));
+        }
+        PersistEvents(events);
     }
 
     /// <summary>While draining: stop once no attempt runs and every write is confirmed.</summary>
@@ -300,7 +346,11 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
         {
             _eventsInFlight--;
             _durable = _durable.Apply(e).State;
-            if (notes[confirmed] is { } note) _events.Tell(note);
+            if (notes[confirmed] is { } note)
+            {
+                _events.Tell(note);
+                if (note.IsTerminal) NotifyWatchers(note.JobId, note.Status);
+            }
             if (++confirmed < events.Count) return;
             onDurable?.Invoke();
             StopIfDrained();
@@ -346,11 +396,76 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
     private void SendDemand(bool force)
     {
         if (_draining) return;
-        var head = _state.Head;
+        // A partition of a queue this node does not serve stores its jobs but never runs them; it
+        // moves to a serving node as soon as one is up (QueueAwareAllocationStrategy).
+        var head = _serves ? _state.Head : null;
         var demand = head is null ? (false, 0, 0L) : (true, head.Spec.Priority, head.CreatedAt.UtcTicks);
         if (!force && _lastDemand == demand) return;
         _lastDemand = demand;
         _capacity.Tell(new Demand(_partitionId, demand.Item1, demand.Item2, demand.Item3));
+    }
+
+    // ---- dependencies (dependsOn) ----
+
+    /// <summary>Asks each dependency's partition to tell us when it ends (idempotent; repeated while waiting).</summary>
+    private void SendWatches(IEnumerable<JobRecord> waiting)
+    {
+        foreach (var job in waiting)
+        foreach (var dep in job.WaitingFor)
+            (_router ?? Self).Tell(new WatchJob(_settings.Layout.PartitionOf(dep), dep, job.Id), Self);
+    }
+
+    private void OnWatch(WatchJob w)
+    {
+        if (_state.Find(w.JobId) is { } job && job.Status != JobStatus.Failed)
+        {
+            if (!_watchers.TryGetValue(w.JobId, out var watchers)) _watchers[w.JobId] = watchers = new(StringComparer.Ordinal);
+            watchers[w.WatcherJobId] = Sender;
+            return;
+        }
+        var ended = _state.Find(w.JobId)?.Status ?? _recent.GetValueOrDefault(w.JobId)?.Status;
+        if (ended is not null)
+        {
+            Sender.Tell(new WatchedJobEnded(w.JobId, w.WatcherJobId, ended));
+            return;
+        }
+        // Not in memory: finished long ago (the read model has it) or never existed.
+        var known = _state.Knows(w.JobId);
+        var replyTo = Sender;
+        if (_archive is null)
+        {
+            if (!known) replyTo.Tell(new WatchedJobEnded(w.JobId, w.WatcherJobId, null));
+            return;
+        }
+        _archive.GetAsync(w.JobId).PipeTo(Self,
+            success: v => new ArchivedStatus(w, replyTo, v?.Status, known),
+            failure: _ => new ArchivedStatus(w, replyTo, null, Known: true));
+    }
+
+    private void OnArchivedStatus(ArchivedStatus a)
+    {
+        if (a.Status is { } s && s is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled)
+            a.ReplyTo.Tell(new WatchedJobEnded(a.Watch.JobId, a.Watch.WatcherJobId, s));
+        else if (a.Status is null && !a.Known)
+            a.ReplyTo.Tell(new WatchedJobEnded(a.Watch.JobId, a.Watch.WatcherJobId, null));
+        // otherwise the read model lags behind; the watcher asks again
+    }
+
+    private void NotifyWatchers(string jobId, JobStatus status)
+    {
+        if (!_watchers.Remove(jobId, out var watchers)) return;
+        foreach (var (watcherJobId, partition) in watchers)
+            partition.Tell(new WatchedJobEnded(jobId, watcherJobId, status));
+    }
+
+    private void OnDependencyEnded(WatchedJobEnded m)
+    {
+        if (_state.Find(m.WatcherJobId) is not { Status: JobStatus.Scheduled } job || !job.WaitingFor.Contains(m.JobId)) return;
+        IJobEvent e = m.Status == JobStatus.Completed
+            ? new JobDependencyMet(job.Id, m.JobId, Now)
+            : new JobCancelled(job.Id, FailureKind.Dependency,
+                m.Status is { } s ? $"dependency {m.JobId} ended {JobRules.Status(s)}" : $"dependency {m.JobId} does not exist", Now);
+        PersistEvents([e]);
     }
 
     private PartitionStatus Status() => new(

@@ -39,6 +39,9 @@ public sealed record PartitionState(
 
     public IEnumerable<JobRecord> Running => Jobs.Values.Where(j => j.Status == JobStatus.Running);
 
+    /// <summary>Jobs waiting for their dependencies.</summary>
+    public IEnumerable<JobRecord> Waiting => Jobs.Values.Where(j => j.WaitingFor.Count > 0 && j.Status == JobStatus.Scheduled);
+
     /// <summary>Applies one event. Returns the new state and the job's record after the event (null if unknown).</summary>
     public (PartitionState State, JobRecord? Job) Apply(IJobEvent e)
     {
@@ -91,6 +94,13 @@ public sealed record PartitionState(
                 History = Append(job, x.At, HistoryEvents.Cancelled, job.Attempts == 0 ? null : job.Attempts, null, x.Reason),
             }),
             JobRequeued q => Requeue(job, q),
+            JobAttemptHandedOff h when job.Status == JobStatus.Running && job.Attempts == h.Attempt => Replace(job, job with
+            {
+                Status = JobStatus.Pending,
+                Attempts = h.Attempt - 1,
+                History = Append(job, h.At, HistoryEvents.HandedOff, h.Attempt, h.Node, "partition handed off while the attempt ran; it runs again and does not count"),
+            }),
+            JobDependencyMet m when job.WaitingFor.Contains(m.DependencyId) => DependencyMet(job, m),
             JobPurged p => Remove(job with { History = Append(job, p.At, HistoryEvents.Purged, null, null, null) }),
             _ => (this, job),
         };
@@ -140,17 +150,27 @@ public sealed record PartitionState(
     private (PartitionState, JobRecord?) Accept(JobAccepted a)
     {
         if (Jobs.ContainsKey(a.JobId)) return (this, Jobs[a.JobId]);
-        var scheduled = a.Spec.RunAt is { } runAt && runAt > a.At;
+        var waitingFor = a.Spec.DependsOn.Distinct(StringComparer.Ordinal).ToArray();
+        var waiting = waitingFor.Length > 0;
+        var scheduled = !waiting && a.Spec.RunAt is { } runAt && runAt > a.At;
+        string? detail = (a.BatchId, waiting) switch
+        {
+            (null, false) => null,
+            (null, true) => $"waiting for {waitingFor.Length} dependencies",
+            (_, false) => $"batch {a.BatchId}",
+            (_, true) => $"batch {a.BatchId}; waiting for {waitingFor.Length} dependencies",
+        };
         var job = new JobRecord
         {
             Id = a.JobId,
             Spec = a.Spec,
             BatchId = a.BatchId,
-            Status = scheduled ? JobStatus.Scheduled : JobStatus.Pending,
+            Status = scheduled || waiting ? JobStatus.Scheduled : JobStatus.Pending,
             Order = NextOrder,
             CreatedAt = a.At,
             RunAt = scheduled ? a.Spec.RunAt : null,
-            History = [new HistoryEntry(a.At, HistoryEvents.Accepted, null, null, a.BatchId is null ? null : $"batch {a.BatchId}")],
+            WaitingFor = waitingFor,
+            History = [new HistoryEntry(a.At, HistoryEvents.Accepted, null, null, detail)],
         };
         var recent = RecentIds.Enqueue(job.Id);
         var recentSet = RecentIdSet.Add(job.Id);
@@ -167,10 +187,21 @@ public sealed record PartitionState(
             RecentIds = recent,
             RecentIdSet = recentSet,
         };
-        next = scheduled
-            ? next with { Scheduled = Scheduled.Add(new DueKey(a.Spec.RunAt!.Value, job.Id)) }
+        next = waiting ? next
+            : scheduled ? next with { Scheduled = Scheduled.Add(new DueKey(a.Spec.RunAt!.Value, job.Id)) }
             : next with { Pending = Pending.Add(KeyOf(job)) };
         return (next, job);
+    }
+
+    private (PartitionState, JobRecord?) DependencyMet(JobRecord job, JobDependencyMet m)
+    {
+        var left = job.WaitingFor.Where(d => d != m.DependencyId).ToArray();
+        var entry = new HistoryEntry(m.At, HistoryEvents.DependencyMet, null, null,
+            left.Length == 0 ? $"{m.DependencyId} completed; all dependencies met" : $"{m.DependencyId} completed; waiting for {left.Length} more");
+        var after = job with { WaitingFor = left, History = [.. job.History, entry] };
+        if (left.Length > 0) return (this with { Jobs = Jobs.SetItem(job.Id, after) }, after);
+        var runAt = job.Spec.RunAt is { } r && r > m.At ? r : (DateTimeOffset?)null;
+        return Replace(job, after with { Status = runAt is null ? JobStatus.Pending : JobStatus.Scheduled, RunAt = runAt });
     }
 
     private (PartitionState, JobRecord?) Requeue(JobRecord job, JobRequeued q)

@@ -31,6 +31,8 @@ public static class ClusterEndpoints
             }, ApiJson.Options);
         });
 
+        app.MapPost("/api/cluster/leave", Leave);
+
         app.MapGet("/api/cluster/sharding", async (ActorSystem system, CancellationToken ct) =>
         {
             var region = ClusterSharding.Get(system).ShardRegion(PartitionRegion);
@@ -53,5 +55,51 @@ public static class ClusterEndpoints
                 },
             }, ApiJson.Options);
         });
+    }
+
+    /// <summary>
+    /// POST /api/cluster/leave {"address"?}: the member (default: this node) leaves gracefully —
+    /// CoordinatedShutdown drains its running jobs, hands its partitions off and exits 0.
+    /// Management action: until API keys exist (issue 5) only loopback callers may use it.
+    /// </summary>
+    private static async Task<IResult> Leave(HttpContext http, ActorSystem system, CancellationToken ct)
+    {
+        if (http.Connection.RemoteIpAddress is not { } ip || !System.Net.IPAddress.IsLoopback(ip))
+            return Problems.Of(StatusCodes.Status403Forbidden, "Forbidden", "cluster management is allowed only from loopback until admin keys are configured");
+        var cluster = Cluster.Get(system);
+        var target = cluster.SelfAddress;
+        if (http.Request.ContentLength is > 0)
+        {
+            try
+            {
+                using var doc = await BodyReader.ReadJsonAsync(http.Request, 4096, ct);
+                if (doc.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object)
+                    return Problems.BadRequest("body must be a JSON object {\"address\"}");
+                foreach (var p in doc.RootElement.EnumerateObject())
+                    if (p.Name != "address") return Problems.BadRequest($"unknown field '{p.Name}'; known: address", p.Name);
+                if (doc.RootElement.TryGetProperty("address", out var a) && a.ValueKind != System.Text.Json.JsonValueKind.Null)
+                {
+                    if (a.ValueKind != System.Text.Json.JsonValueKind.String) return Problems.BadRequest("address must be a string like akka.tcp://jobs@host:port", "address");
+                    try
+                    {
+                        target = Address.Parse(a.GetString()!);
+                    }
+                    catch (Exception e) when (e is UriFormatException or ArgumentException or FormatException)
+                    {
+                        return Problems.BadRequest($"address '{a.GetString()}' is not an Akka address like akka.tcp://jobs@host:port", "address");
+                    }
+                }
+            }
+            catch (RequestException e)
+            {
+                return e.ToResult();
+            }
+        }
+        var member = cluster.State.Members.FirstOrDefault(m => m.Address == target);
+        if (member is null) return Problems.NotFound($"{target} is not a member of this cluster");
+        if (member.Status is not (MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Joining))
+            return Problems.Conflict($"{target} is {member.Status.ToString().ToLowerInvariant()}; only a member that is up can leave");
+        cluster.Leave(target);
+        return Results.Json(new { address = target.ToString(), status = "leaving" }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
     }
 }

@@ -37,6 +37,9 @@ public static partial class JobEndpoints
         {
             return e.ToResult();
         }
+        for (var i = 0; i < spec.DependsOn.Count; i++)
+            if (await client.GetAsync(spec.DependsOn[i], ct) is null)
+                return new RequestException(400, $"dependsOn names '{spec.DependsOn[i]}', which is not a job", $"dependsOn[{i}]").ToResult();
         JobView view;
         bool created;
         try
@@ -136,7 +139,7 @@ public static partial class JobEndpoints
         };
     }
 
-    private static IResult WithLocation(this IResult result, string location) => new LocationResult(result, location);
+    internal static IResult WithLocation(this IResult result, string location) => new LocationResult(result, location);
 
     private static string? Nonempty(Microsoft.Extensions.Primitives.StringValues v) => v.FirstOrDefault() is { Length: > 0 } s ? s : null;
 
@@ -148,7 +151,7 @@ public static partial class JobEndpoints
 
     public static bool ValidId(string id) => IdPattern().IsMatch(id);
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    [GeneratedRegex("^[A-Za-z0-9_.-]{1,128}$")]
     private static partial Regex IdPattern();
 
     private sealed class LocationResult(IResult inner, string location) : IResult

@@ -15,6 +15,7 @@ public sealed class JobRequestParser(JobHandlerRegistry handlers, IReadOnlyColle
     public const int MaxPayloadBytes = 1024 * 1024;
     public const int MaxMetadataBytes = 64 * 1024;
     public const long MaxJobBodyBytes = 2 * 1024 * 1024;
+    public const int MaxDependencies = 100;
 
     private static readonly HashSet<string> Fields =
     [
@@ -81,12 +82,17 @@ public sealed class JobRequestParser(JobHandlerRegistry handlers, IReadOnlyColle
         var key = String(body, prefix, "idempotencyKey");
         if (key is { Length: 0 or > 256 }) throw Bad(prefix + "idempotencyKey", "idempotencyKey must be 1..256 characters");
 
+        IReadOnlyList<string> dependsOn = [];
         if (body.TryGetProperty("dependsOn", out var deps) && deps.ValueKind != JsonValueKind.Null)
         {
             if (deps.ValueKind != JsonValueKind.Array || deps.EnumerateArray().Any(d => d.ValueKind != JsonValueKind.String))
                 throw Bad(prefix + "dependsOn", "dependsOn must be an array of job ids");
-            if (deps.GetArrayLength() > 0)
-                throw Bad(prefix + "dependsOn", "dependsOn is not supported by this release yet (planned with the multi-node cluster)");
+            if (deps.GetArrayLength() > MaxDependencies)
+                throw Bad(prefix + "dependsOn", $"dependsOn names {deps.GetArrayLength()} jobs; the limit is {MaxDependencies}");
+            dependsOn = deps.EnumerateArray().Select(d => d.GetString()!).Distinct(StringComparer.Ordinal).ToArray();
+            for (var i = 0; i < dependsOn.Count; i++)
+                if (!JobEndpoints.ValidId(dependsOn[i]))
+                    throw Bad($"{prefix}dependsOn[{i}]", $"'{dependsOn[i]}' is not a job id");
         }
         if (Bool(body, prefix, "dedupe") == true)
             throw Bad(prefix + "dedupe", "dedupe is not supported by this release yet");
@@ -114,6 +120,7 @@ public sealed class JobRequestParser(JobHandlerRegistry handlers, IReadOnlyColle
             TimeoutMs = Int(body, prefix, "timeoutMs", 1, 86_400_000) ?? 300_000,
             RunAt = runAt,
             IdempotencyKey = key,
+            DependsOn = dependsOn,
             Tenant = tenant,
             Metadata = metadata,
         };

@@ -40,11 +40,18 @@ public static partial class NodeSettings
         var persistence = (Get("JOBS_PERSISTENCE", "Persistence") ?? "sqlite").ToLowerInvariant();
         if (persistence is not ("sqlite" or "postgres"))
             throw new InvalidOperationException($"JOBS_PERSISTENCE={persistence} is invalid: expected sqlite or postgres");
-        var roles = List("JOBS_CLUSTER_ROLES", "Roles") ?? ["default"];
-        var queues = List("JOBS_QUEUES", "Queues") ?? ["default"];
+        var queues = (List("JOBS_QUEUES", "Queues") ?? []).Prepend("default").Distinct().ToArray();
+        // Without roles a node serves every queue; with roles, the queues its roles name.
+        var roles = List("JOBS_CLUSTER_ROLES", "Roles") ?? queues;
         foreach (var q in queues.Concat(roles))
             if (!QueueName().IsMatch(q))
                 throw new InvalidOperationException($"queue/role '{q}' is invalid: expected [a-z0-9-]{{1,64}}");
+        engine = engine with
+        {
+            Queues = queues,
+            QueuePartitions = Int("JOBS_QUEUE_PARTITIONS", "QueuePartitions", 1, 4096) ?? engine.QueuePartitions,
+            DrainTimeout = Int("JOBS_DRAIN_TIMEOUT_MS", "DrainTimeoutMs", 0, 3_600_000) is { } d ? TimeSpan.FromMilliseconds(d) : engine.DrainTimeout,
+        };
 
         return new JobEngineOptions
         {
@@ -55,7 +62,6 @@ public static partial class NodeSettings
             ClusterPort = Int("JOBS_CLUSTER_PORT", "ClusterPort", 0, 65535) ?? 4053,
             Seeds = List("JOBS_CLUSTER_SEEDS", "Seeds") ?? [],
             Roles = roles,
-            Queues = queues.Union(roles.Where(r => r == "default")).Distinct().ToArray(),
             Engine = engine,
         };
     }

@@ -25,7 +25,7 @@ public static class JobEventStream
 
         var channel = Channel.CreateBounded<JobEventPublished>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest });
         var subscribed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var topic = Topics.ForPartition(JobIds.PartitionOf(id, options.Engine.Partitions));
+        var topic = Topics.ForPartition(options.Engine.Layout.PartitionOf(id));
         var subscriber = system.ActorOf(Props.Create(() => new Subscriber(topic, id, channel.Writer, subscribed)));
         try
         {

@@ -1,0 +1,143 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using Jobs.Actors.ReadModel;
+using Jobs.Messages;
+
+namespace Jobs.Actors.Batches;
+
+/// <summary>
+/// One batch, event-sourced (persistence id <c>batch-&lt;id&gt;</c>). Lives on the node the
+/// consistent-hash router picks for the batch id; if that node goes, the next submission or query
+/// for the batch reaches another node, whose coordinator recovers the batch from the journal.
+/// <list type="number">
+/// <item><see cref="SubmitBatch"/>: submits every job under an id derived from (tenant, batch id,
+/// index), then journals <see cref="BatchAccepted"/> and answers. Re-posting the batch (or a crash
+/// half-way and a re-post) submits the same ids again, which the partitions recognise: no job is
+/// duplicated.</item>
+/// <item>Counts come from the read model; once every job has ended the coordinator journals
+/// <see cref="BatchCompleted"/> and passivates when idle.</item>
+/// </list>
+/// </summary>
+public sealed class BatchCoordinator : ReceivePersistentActor, IWithTimers
+{
+    public delegate Task SubmitOne(JobSpec spec, string jobId, string batchId, CancellationToken ct);
+
+    private sealed record Submitted(IReadOnlyList<string> JobIds);
+    private sealed record SubmitFailed(string Reason);
+    private sealed record Counted(IReadOnlyDictionary<JobStatus, int> Counts, IActorRef? ReplyTo, bool Created);
+    private sealed record CheckCompletion;
+
+    private const int SubmitConcurrency = 64;
+
+    private readonly string _batchId;
+    private readonly SubmitOne _submit;
+    private readonly IJobReadStore _readStore;
+    private readonly string _node;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly List<IActorRef> _waiting = [];
+    private BatchState _state = BatchState.Empty;
+    private bool _submitting;
+    private string? _tenant;
+
+    public BatchCoordinator(string batchId, SubmitOne submit, IJobReadStore readStore, string node)
+    {
+        _batchId = batchId;
+        _submit = submit;
+        _readStore = readStore;
+        _node = node;
+
+        Recover<BatchAccepted>(e => _state = _state.Apply(e));
+        Recover<BatchCompleted>(e => _state = _state.Apply(e));
+        Recover<RecoveryCompleted>(_ =>
+        {
+            if (_state is { Accepted: true, Completed: false }) Timers.StartPeriodicTimer("check", new CheckCompletion(), TimeSpan.FromSeconds(1));
+        });
+
+        Command<SubmitBatch>(OnSubmit);
+        Command<Submitted>(OnSubmitted);
+        Command<SubmitFailed>(f =>
+        {
+            _submitting = false;
+            foreach (var w in _waiting) w.Tell(new BatchRejected(_batchId, f.Reason));
+            _waiting.Clear();
+        });
+        Command<GetBatch>(_ =>
+        {
+            if (!_state.Accepted) Sender.Tell(new BatchNotFound(_batchId));
+            else Count(Sender, created: false);
+        });
+        Command<CheckCompletion>(_ => Count(null, created: false));
+        Command<Counted>(OnCounted);
+        // Idle: stop (a later query recovers the batch from the journal).
+        Command<ReceiveTimeout>(_ => Context.Stop(Self));
+        Context.SetReceiveTimeout(TimeSpan.FromMinutes(2));
+    }
+
+    public override string PersistenceId => "batch-" + _batchId;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(string batchId, SubmitOne submit, IJobReadStore readStore, string node) =>
+        Akka.Actor.Props.Create(() => new BatchCoordinator(batchId, submit, readStore, node));
+
+    private void OnSubmit(SubmitBatch b)
+    {
+        if (_state.Accepted)
+        {
+            Count(Sender, created: false); // re-posted: nothing is added
+            return;
+        }
+        _waiting.Add(Sender);
+        if (_submitting) return;
+        _submitting = true;
+        var submit = _submit;
+        var batchId = _batchId;
+        var ids = b.Jobs.Select((spec, i) => spec.IdempotencyKey is null
+            ? PartitionLayout.IdFor(spec.Queue, JobIds.ForBatchJob(b.Tenant, b.BatchId, i))
+            : JobIds.ForNewJob(spec, DateTimeOffset.UtcNow)).ToArray();
+        SubmitAll(b, ids, submit, batchId).PipeTo(Self,
+            success: () => new Submitted(ids),
+            failure: e => new SubmitFailed($"the batch could not be stored completely ({e.GetBaseException().Message}); post it again: jobs already stored are not duplicated"));
+        _tenant = b.Tenant;
+    }
+
+    private static Task SubmitAll(SubmitBatch b, string[] ids, SubmitOne submit, string batchId) =>
+        Parallel.ForEachAsync(Enumerable.Range(0, ids.Length), new ParallelOptions { MaxDegreeOfParallelism = SubmitConcurrency },
+            async (i, ct) => await submit(b.Jobs[i], ids[i], batchId, ct).ConfigureAwait(false));
+
+    private void OnSubmitted(Submitted s)
+    {
+        Persist(new BatchAccepted(_batchId, _tenant ?? "default", s.JobIds, Context.System.Scheduler.Now), e =>
+        {
+            _state = _state.Apply(e);
+            _submitting = false;
+            _log.Info("batch {0}: {1} jobs accepted", _batchId, s.JobIds.Count);
+            var first = true;
+            foreach (var w in _waiting)
+            {
+                Count(w, created: first);
+                first = false;
+            }
+            _waiting.Clear();
+            Timers.StartPeriodicTimer("check", new CheckCompletion(), TimeSpan.FromSeconds(1));
+        });
+    }
+
+    private void Count(IActorRef? replyTo, bool created) =>
+        _readStore.CountByStatusAsync(_batchId).PipeTo(Self,
+            success: c => new Counted(c, replyTo, created),
+            failure: _ => new Counted(new Dictionary<JobStatus, int>(), replyTo, created));
+
+    private void OnCounted(Counted c)
+    {
+        c.ReplyTo?.Tell(_state.View(_batchId, c.Counts, _node, c.Created));
+        if (_state.Completed || !BatchState.AllEnded(c.Counts, _state.JobIds.Count)) return;
+        Persist(new BatchCompleted(_batchId, Context.System.Scheduler.Now), e =>
+        {
+            _state = _state.Apply(e);
+            Timers.Cancel("check");
+            _log.Info("batch {0}: completed", _batchId);
+        });
+    }
+}

@@ -1,0 +1,30 @@
+using Akka.Actor;
+using Jobs.Actors.ReadModel;
+using Jobs.Messages;
+
+namespace Jobs.Actors.Batches;
+
+/// <summary>
+/// One per node at <c>/user/batches</c>, the routee of the cluster's consistent-hash group router:
+/// keeps a <see cref="BatchCoordinator"/> child per batch id it is asked about.
+/// </summary>
+public sealed class BatchHost : ReceiveActor
+{
+    public const string Name = "batches";
+
+    public BatchHost(BatchCoordinator.SubmitOne submit, IJobReadStore readStore, string node)
+    {
+        Receive<SubmitBatch>(b => CoordinatorFor(b.BatchId, submit, readStore, node).Forward(b));
+        Receive<GetBatch>(q => CoordinatorFor(q.BatchId, submit, readStore, node).Forward(q));
+    }
+
+    public static Props Props(BatchCoordinator.SubmitOne submit, IJobReadStore readStore, string node) =>
+        Akka.Actor.Props.Create(() => new BatchHost(submit, readStore, node));
+
+    private static IActorRef CoordinatorFor(string batchId, BatchCoordinator.SubmitOne submit, IJobReadStore readStore, string node)
+    {
+        var name = "b-" + Uri.EscapeDataString(batchId);
+        var child = Context.Child(name);
+        return child.IsNobody() ? Context.ActorOf(BatchCoordinator.Props(batchId, submit, readStore, node), name) : child;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Jobs.Actors.Hosting;
+using Jobs.Messages;
+
+namespace Jobs.Node.Api;
+
+/// <summary>/api/batches (API.md): a batch goes through the consistent-hash router to its coordinator.</summary>
+public static partial class BatchEndpoints
+{
+    public const int MaxJobsPerBatch = 10_000;
+    public const long MaxBatchBodyBytes = 32 * 1024 * 1024;
+
+    public static void MapBatchEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/batches", Submit);
+        app.MapGet("/api/batches/{id}", Get);
+    }
+
+    private static async Task<IResult> Submit(HttpRequest request, JobRequestParser parser, JobClient client, CancellationToken ct)
+    {
+        SubmitBatch batch;
+        try
+        {
+            using var doc = await BodyReader.ReadJsonAsync(request, MaxBatchBodyBytes, ct);
+            batch = Parse(doc.RootElement, parser);
+        }
+        catch (RequestException e)
+        {
+            return e.ToResult();
+        }
+        try
+        {
+            var view = await client.SubmitBatchAsync(batch, ct);
+            return Results.Json(Public(view), ApiJson.Options, statusCode: view.Created ? StatusCodes.Status202Accepted : StatusCodes.Status200OK)
+                .WithLocation($"/api/batches/{Uri.EscapeDataString(view.Id)}");
+        }
+        catch (JobEngineBusyException e)
+        {
+            return Problems.Busy(e.Message);
+        }
+    }
+
+    private static async Task<IResult> Get(string id, JobClient client, CancellationToken ct)
+    {
+        if (!BatchId().IsMatch(id)) return Problems.NotFound($"no batch '{id}'");
+        return await client.GetBatchAsync(id, ct) is { } view ? Results.Json(Public(view), ApiJson.Options) : Problems.NotFound($"no batch '{id}'");
+    }
+
+    private static SubmitBatch Parse(JsonElement body, JobRequestParser parser)
+    {
+        if (body.ValueKind != JsonValueKind.Object) throw new RequestException(400, "a batch must be a JSON object {\"id\"?, \"jobs\": [...]}");
+        foreach (var p in body.EnumerateObject())
+            if (p.Name is not ("id" or "jobs"))
+                throw new RequestException(400, $"unknown field '{p.Name}'; known fields: id, jobs", p.Name);
+        string id;
+        if (body.TryGetProperty("id", out var idEl) && idEl.ValueKind != JsonValueKind.Null)
+        {
+            if (idEl.ValueKind != JsonValueKind.String || !BatchId().IsMatch(idEl.GetString()!))
+                throw new RequestException(400, "id must be a string of 1..128 characters from [A-Za-z0-9_.-]", "id");
+            id = idEl.GetString()!;
+        }
+        else id = "batch-" + JobIds.NewId(DateTimeOffset.UtcNow);
+        if (!body.TryGetProperty("jobs", out var jobs) || jobs.ValueKind != JsonValueKind.Array)
+            throw new RequestException(400, "jobs must be an array of jobs (as in POST /api/jobs)", "jobs");
+        var count = jobs.GetArrayLength();
+        if (count == 0) throw new RequestException(400, "jobs is empty; a batch needs at least one job", "jobs");
+        if (count > MaxJobsPerBatch) throw new RequestException(400, $"jobs has {count} entries; the limit is {MaxJobsPerBatch}", "jobs");
+        var specs = new JobSpec[count];
+        var i = 0;
+        foreach (var job in jobs.EnumerateArray())
+        {
+            specs[i] = parser.Parse(job, $"jobs[{i}].");
+            i++;
+        }
+        var tenants = specs.Select(s => s.Tenant).Distinct().ToArray();
+        if (tenants.Length > 1) throw new RequestException(400, "all jobs of a batch must have the same tenant", "jobs");
+        return new SubmitBatch(id, tenants[0], specs);
+    }
+
+    /// <summary>The API's batch view (API.md): counts, status and the coordinator's node.</summary>
+    private static object Public(BatchView v) => new
+    {
+        id = v.Id, tenant = v.Tenant, total = v.Total, pending = v.Pending, running = v.Running, completed = v.Completed,
+        failed = v.Failed, cancelled = v.Cancelled, status = v.Status, node = v.Node, jobIds = v.JobIds,
+    };
+
+    [GeneratedRegex("^[A-Za-z0-9_.-]{1,128}$")]
+    private static partial Regex BatchId();
+}
