@@ -58,17 +58,14 @@ public sealed class QueueAwareAllocationStrategy(ActorSystem system, PartitionLa
         Func<IActorRef, string, bool> serves)
     {
         var moves = new List<string>();
-        foreach (var queue in layout.Queues)
+        var servingOf = layout.Queues.ToDictionary(q => q, q => allocations.Keys.Where(r => serves(r, q)).ToList());
+        // 1. partitions stranded on nodes that do not serve their queue, while a node that does is up
+        foreach (var (region, shards) in allocations)
+            moves.AddRange(shards.Where(s => !serves(region, QueueOf(s)) && servingOf[QueueOf(s)].Count > 0).Order(StringComparer.Ordinal));
+        // 2. even out each queue's partitions over its serving nodes
+        foreach (var (queue, serving) in servingOf)
         {
-            var serving = allocations.Keys.Where(r => serves(r, queue)).ToList();
             if (serving.Count == 0) continue;
-            // 1. partitions stranded on nodes that do not serve their queue
-            foreach (var (region, shards) in allocations)
-            {
-                if (serves(region, queue)) continue;
-                moves.AddRange(shards.Where(s => QueueOf(s) == queue));
-            }
-            // 2. even out the queue's partitions over its serving nodes
             var counts = serving.ToDictionary(r => r, r => allocations[r].Where(s => QueueOf(s) == queue).Order(StringComparer.Ordinal).ToList());
             var most = counts.MaxBy(kv => kv.Value.Count);
             var least = counts.MinBy(kv => kv.Value.Count);

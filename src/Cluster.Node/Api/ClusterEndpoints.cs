@@ -68,7 +68,8 @@ public static class ClusterEndpoints
             return Problems.Of(StatusCodes.Status403Forbidden, "Forbidden", "cluster management is allowed only from loopback until admin keys are configured");
         var cluster = Cluster.Get(system);
         var target = cluster.SelfAddress;
-        if (http.Request.ContentLength is > 0)
+        // An empty body (Content-Length 0 or none) means this node; any other body must be {"address"}.
+        if (http.Request.ContentLength is not 0 && (http.Request.ContentLength is > 0 || http.Request.Headers.TransferEncoding.Count > 0))
         {
             try
             {

@@ -168,7 +168,72 @@ public sealed class HttpApiTests(NodeFixture fixture, ITestOutputHelper output) 
         { "10 MB body", Encoding.UTF8.GetBytes("{\"type\": \"noop\", \"metadata\": {\"x\": \"" + new string('x', 10 * 1024 * 1024) + "\"}}"), 413, null },
         { "non-UTF-8 bytes", [.. Encoding.ASCII.GetBytes("""{"type": "noop", "metadata": {"x": " """), 0xC3, 0x28, 0xFF, .. Encoding.ASCII.GetBytes("\"}}")], 400, null },
         { "empty body", [], 400, null },
+        { "dependsOn not an array", Encoding.UTF8.GetBytes("""{"type": "noop", "dependsOn": "A"}"""), 400, "dependsOn" },
+        { "dependsOn with a bad id", Encoding.UTF8.GetBytes("""{"type": "noop", "dependsOn": ["a b"]}"""), 400, "dependsOn[0]" },
+        { "dependsOn an unknown job", Encoding.UTF8.GetBytes("""{"type": "noop", "dependsOn": ["NOSUCHJOB"]}"""), 400, "dependsOn[0]" },
     };
+
+    public static TheoryData<string, string, int, string?> BadBatches() => new()
+    {
+        { "no jobs field", """{"id": "b1"}""", 400, "jobs" },
+        { "empty jobs", """{"jobs": []}""", 400, "jobs" },
+        { "bad id", """{"id": "a b", "jobs": [{"type": "noop"}]}""", 400, "id" },
+        { "unknown field", """{"jobz": []}""", 400, "jobz" },
+        { "a bad job names its index", """{"jobs": [{"type": "noop"}, {"type": "noop", "priority": 1000}]}""", 400, "jobs[1].priority" },
+        { "mixed tenants", """{"jobs": [{"type": "noop", "tenant": "a"}, {"type": "noop", "tenant": "b"}]}""", 400, "jobs" },
+        { "over 10,000 jobs", "{\"jobs\": [" + string.Join(",", Enumerable.Repeat("{\"type\":\"noop\"}", 10_001)) + "]}", 400, "jobs" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadBatches))]
+    public async Task Bad_batches_get_a_problem_naming_the_field_and_store_nothing(string why, string body, int status, string? field)
+    {
+        var before = Node.JournalRows();
+        var response = await Node.Http.PostAsync("/api/batches", Json(body));
+        Assert.True(status == (int)response.StatusCode, $"{why}: expected {status}, got {(int)response.StatusCode}");
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        if (field is not null) Assert.Equal(field, problem.GetProperty("field").GetString());
+        Assert.Equal(before, Node.JournalRows());
+    }
+
+    [Fact]
+    public async Task A_batch_and_a_dependency_chain_work_on_the_single_node_sqlite_default()
+    {
+        var batch = """{"id": "single-node-batch", "jobs": [""" + string.Join(",", Enumerable.Repeat("""{"type": "noop"}""", 50)) + "]}";
+        var first = await Node.Http.PostAsync("/api/batches", Json(batch));
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Node.Http.PostAsync("/api/batches", Json(batch))).StatusCode);
+        var view = await Eventually.Until(async () => JsonDocument.Parse(await Node.Http.GetStringAsync("/api/batches/single-node-batch")).RootElement.Clone(),
+            v => v.GetProperty("status").GetString() == "completed", TimeSpan.FromSeconds(60), "batch completed");
+        Assert.Equal((50, 50), (view.GetProperty("total").GetInt32(), view.GetProperty("completed").GetInt32()));
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Http.GetAsync("/api/batches/no-such-batch")).StatusCode);
+
+        var a = (await Node.SubmitAsync(new { type = "script", payload = new { code = "sleep(200); 'a'" } })).GetProperty("id").GetString()!;
+        var b = (await Node.SubmitAsync(new { type = "noop", dependsOn = new[] { a } })).GetProperty("id").GetString()!;
+        var jb = await Node.WaitForStatusAsync(b, "completed");
+        var ja = (await Node.GetJobAsync(a))!.Value;
+        Assert.True(jb.GetProperty("startedAt").GetDateTimeOffset() >= ja.GetProperty("completedAt").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task Leave_with_bad_input_is_rejected_and_the_node_stays_up()
+    {
+        foreach (var (body, status) in new[]
+                 {
+                     ("""{"address": "not an address"}""", 400),
+                     ("""{"address": 7}""", 400),
+                     ("""{"adress": "akka.tcp://jobs@127.0.0.1:1"}""", 400),
+                     ("""{"address": "akka.tcp://jobs@127.0.0.1:1"}""", 404),
+                     ("[1]", 400),
+                 })
+        {
+            var response = await Node.Http.PostAsync("/api/cluster/leave", Json(body));
+            Assert.True(status == (int)response.StatusCode, $"{body}: expected {status}, got {(int)response.StatusCode}");
+        }
+        Assert.Equal(HttpStatusCode.OK, (await Node.Http.GetAsync("/readyz")).StatusCode);
+        using var cluster = JsonDocument.Parse(await Node.Http.GetStringAsync("/api/cluster"));
+        Assert.Equal("up", cluster.RootElement.GetProperty("members")[0].GetProperty("status").GetString());
+    }
 
     [Theory]
     [MemberData(nameof(BadRequests))]

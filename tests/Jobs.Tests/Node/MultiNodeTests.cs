@@ -1,158 +1,128 @@
-using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
+using Jobs.Messages;
 using Jobs.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
 
 namespace Jobs.Tests.Node;
 
-/// <summary>Three real node processes on loopback sharing a real PostgreSQL.</summary>
+/// <summary>Three real node processes on loopback sharing a real PostgreSQL: formation, crash, freeze, graceful leave.</summary>
 [Collection(NodeCollection.Name)]
 public sealed class MultiNodeTests(PostgresServer postgres, ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly List<NodeProcess> _nodes = [];
-    private readonly List<int> _ports = [];
+    private TestCluster _cluster = null!;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
-        foreach (var n in _nodes) await n.DisposeAsync();
+        if (_cluster is not null) await _cluster.DisposeAsync();
     }
 
     [Fact]
     public async Task Three_nodes_form_a_cluster_and_all_share_3000_jobs_submitted_round_robin()
     {
-        await StartCluster(await postgres.CreateDatabaseAsync());
+        _cluster = await TestCluster.StartAsync(postgres, output);
 
-        var ids = await SubmitRoundRobin(3000, _ => new { type = "noop" });
-        var done = await WaitAllTerminal(_nodes[0], ids.Count, TimeSpan.FromMinutes(3));
+        var ids = await _cluster.SubmitRoundRobinAsync(3000, _ => new { type = "noop" });
+        var done = await TestCluster.WaitCompletedAsync(_cluster.Nodes[0], ids.Count, TimeSpan.FromMinutes(3));
 
-        Assert.All(done, j => Assert.Equal("completed", j.GetProperty("status").GetString()));
+        Assert.Equal(ids.Order(), done.Select(j => j.GetProperty("id").GetString()!).Order());
         var perNode = done.GroupBy(j => j.GetProperty("node").GetString()!).ToDictionary(g => g.Key, g => g.Count());
         output.WriteLine("jobs run per node: " + string.Join(", ", perNode.Select(kv => $"{kv.Key}={kv.Value}")));
         Assert.Equal(3, perNode.Count);
-        Assert.All(_ports, p => Assert.True(perNode.GetValueOrDefault($"127.0.0.1:{p}") > 0, $"node on port {p} ran no job"));
+        Assert.All(Enumerable.Range(0, 3), i => Assert.True(perNode.GetValueOrDefault(_cluster.NameOf(i)) > 0, $"node {_cluster.NameOf(i)} ran no job"));
     }
 
     [Fact]
     public async Task Killing_one_of_three_nodes_mid_run_loses_no_job()
     {
-        await StartCluster(await postgres.CreateDatabaseAsync());
-        var victim = _nodes[2];
-        var victimName = $"127.0.0.1:{_ports[2]}";
-        var victimShards = await ShardsOf(_nodes[0], victimName);
+        _cluster = await TestCluster.StartAsync(postgres, output);
+        var victimName = _cluster.NameOf(2);
+        var victimShards = await _cluster.ShardsOfAsync(2);
         Assert.NotEmpty(victimShards);
 
-        var ids = await SubmitRoundRobin(1000, i => new { type = "script", payload = new { code = $"sleep(150); {i}" } });
-        await Eventually.Until(() => CountStatus(_nodes[0], "completed"), n => n >= 50, TimeSpan.FromSeconds(60), "50 jobs completed before the kill");
+        var ids = await _cluster.SubmitRoundRobinAsync(1000, i => new { type = "script", payload = new { code = $"sleep(150); {i}" } });
+        await Eventually.Until(() => TestCluster.CountStatusAsync(_cluster.Nodes[0], "completed"), n => n >= 50, TimeSpan.FromSeconds(60), "50 jobs completed before the kill");
         var killedAt = DateTimeOffset.UtcNow;
-        victim.Kill();
+        _cluster.Nodes[2].Kill();
         output.WriteLine($"killed {victimName} (it owned partitions {string.Join(",", victimShards)}) at {killedAt:O}");
 
-        var done = await WaitAllTerminal(_nodes[0], ids.Count, TimeSpan.FromMinutes(4));
+        var done = await TestCluster.WaitCompletedAsync(_cluster.Nodes[0], ids.Count, TimeSpan.FromMinutes(4));
         Assert.Equal(1000, done.Count);
-        Assert.All(done, j => Assert.Equal("completed", j.GetProperty("status").GetString()));
 
-        var partitions = 32;
-        var orphaned = done.Where(j => victimShards.Contains(Jobs.Messages.JobIds.PartitionOf(j.GetProperty("id").GetString()!, partitions).ToString()))
+        var orphaned = done.Where(j => victimShards.Contains(JobIds.PartitionOf(j.GetProperty("id").GetString()!, 32).ToString()))
             .Where(j => j.GetProperty("node").GetString() != victimName).ToArray();
         Assert.NotEmpty(orphaned);
         var firstTakeover = orphaned.Min(j => j.GetProperty("completedAt").GetDateTimeOffset());
-        var reexecuted = done.Count(j => j.GetProperty("history").EnumerateArray().Count(h => h.GetProperty("event").GetString() == "started") > 1);
+        var reexecuted = done.Count(j => TestCluster.Starts(j) > 1);
         output.WriteLine($"kill → first completion by a survivor of a job of the dead node: {(firstTakeover - killedAt).TotalSeconds:0.0} s; " +
                          $"{orphaned.Length} of the dead node's jobs finished on survivors; {reexecuted} jobs ran more than once");
     }
 
     [Fact]
-    public async Task Sigterm_leaves_gracefully_running_jobs_finish_and_nothing_fails()
+    public async Task A_frozen_node_is_downed_work_continues_and_on_waking_it_shuts_itself_down()
     {
-        await StartCluster(await postgres.CreateDatabaseAsync());
-        var leaving = _nodes[2];
-        var leavingName = $"127.0.0.1:{_ports[2]}";
-        var ids = await SubmitRoundRobin(300, i => new { type = "script", payload = new { code = $"sleep(400); {i}" }, maxAttempts = 1 });
-        await Eventually.Until(async () => (await ListAll(_nodes[0], "running")).Count(j => j.GetProperty("node").GetString() == leavingName),
-            n => n > 0, TimeSpan.FromSeconds(60), "jobs running on the node that will leave");
+        _cluster = await TestCluster.StartAsync(postgres, output);
+        var frozen = _cluster.Nodes[2];
+        var ids = await _cluster.SubmitRoundRobinAsync(600, i => new { type = "script", payload = new { code = $"sleep(100); {i}" } });
+        await Eventually.Until(() => TestCluster.CountStatusAsync(_cluster.Nodes[0], "completed"), n => n >= 30, TimeSpan.FromSeconds(60), "30 jobs completed before the freeze");
 
-        leaving.Signal("TERM");
-        Assert.True(await leaving.WaitForExitAsync(TimeSpan.FromSeconds(90)), "the node did not exit after SIGTERM");
-        Assert.Equal(0, leaving.ExitCode);
+        frozen.Signal("STOP");
+        var frozenAt = DateTimeOffset.UtcNow;
+        await _cluster.WaitRemovedAsync(2, via: 0, TimeSpan.FromSeconds(90));
+        output.WriteLine($"frozen node removed after {(DateTimeOffset.UtcNow - frozenAt).TotalSeconds:0.0} s");
 
-        var done = await WaitAllTerminal(_nodes[0], ids.Count, TimeSpan.FromMinutes(4));
-        Assert.All(done, j => Assert.Equal("completed", j.GetProperty("status").GetString()));
+        // Work continues: new jobs, over all 32 partitions (the frozen node's moved), complete on the survivors.
+        var more = new List<string>();
+        for (var i = 0; i < 100; i++)
+            more.Add((await _cluster.Nodes[i % 2].SubmitAsync(new { type = "noop", idempotencyKey = $"after-freeze-{i}" }, retryBusy: true)).GetProperty("id").GetString()!);
+        foreach (var id in more) await _cluster.Nodes[0].WaitForStatusAsync(id, "completed", TimeSpan.FromSeconds(90));
+        output.WriteLine($"100 new jobs completed {(DateTimeOffset.UtcNow - frozenAt).TotalSeconds:0.0} s after the freeze");
+
+        frozen.Signal("CONT");
+        Assert.True(await frozen.WaitForExitAsync(TimeSpan.FromSeconds(90)), "the woken node kept running after it had been downed");
+        output.WriteLine($"woken node exited with code {frozen.ExitCode}");
+
+        var done = await TestCluster.WaitCompletedAsync(_cluster.Nodes[0], ids.Count + more.Count, TimeSpan.FromMinutes(4));
+        Assert.Equal(ids.Count + more.Count, done.Count);
+        output.WriteLine($"{done.Count(j => TestCluster.Starts(j) > 1)} jobs ran more than once");
+    }
+
+    [Fact]
+    public async Task Sigterm_and_the_leave_endpoint_leave_gracefully_and_nothing_fails()
+    {
+        _cluster = await TestCluster.StartAsync(postgres, output);
+        var ids = await _cluster.SubmitRoundRobinAsync(300, i => new { type = "script", payload = new { code = $"sleep(400); {i}" }, maxAttempts = 1 });
+        await WaitRunningOn(2);
+
+        _cluster.Nodes[2].Signal("TERM");
+        Assert.True(await _cluster.Nodes[2].WaitForExitAsync(TimeSpan.FromSeconds(90)), "the node did not exit after SIGTERM");
+        Assert.Equal(0, _cluster.Nodes[2].ExitCode);
+
+        // Now node 1 leaves through node 0's management API, while it runs jobs.
+        ids.AddRange(await _cluster.SubmitRoundRobinAsync(200, i => new { type = "script", payload = new { code = $"sleep(400); {i}" }, maxAttempts = 1 }, via: [0, 1]));
+        await WaitRunningOn(1);
+        var bad = await _cluster.Nodes[0].Http.PostAsJsonAsync("/api/cluster/leave", new { address = "not an address" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var leave = await _cluster.Nodes[0].Http.PostAsJsonAsync("/api/cluster/leave", new { address = $"akka.tcp://jobs@{_cluster.NameOf(1)}" });
+        Assert.Equal(HttpStatusCode.Accepted, leave.StatusCode);
+        Assert.True(await _cluster.Nodes[1].WaitForExitAsync(TimeSpan.FromSeconds(90)), "the node did not exit after POST /api/cluster/leave");
+        Assert.Equal(0, _cluster.Nodes[1].ExitCode);
+
+        var done = await TestCluster.WaitCompletedAsync(_cluster.Nodes[0], ids.Count, TimeSpan.FromMinutes(4));
         var interrupted = done.Count(j => j.GetProperty("history").EnumerateArray().Any(h => h.GetProperty("event").GetString() == "attempt-failed"));
-        output.WriteLine($"{done.Count(j => j.GetProperty("node").GetString() == leavingName)} jobs completed on the leaving node; {interrupted} attempts interrupted");
+        var handedOff = done.Count(j => j.GetProperty("history").EnumerateArray().Any(h => h.GetProperty("event").GetString() == "handed-off"));
+        output.WriteLine($"completed on the leaving nodes: {done.Count(j => j.GetProperty("node").GetString() == _cluster.NameOf(2))} (SIGTERM), " +
+                         $"{done.Count(j => j.GetProperty("node").GetString() == _cluster.NameOf(1))} (leave endpoint); " +
+                         $"{interrupted} attempts interrupted, {handedOff} handed off");
         Assert.Equal(0, interrupted); // maxAttempts = 1: an interrupted attempt would have failed the job
+        Assert.Equal(ids.Count, done.Count);
     }
 
-    private async Task StartCluster(string db)
-    {
-        for (var i = 0; i < 3; i++) _ports.Add(PostgresServer.FreePort());
-        var seeds = $"127.0.0.1:{_ports[0]}";
-        Dictionary<string, string> Env(int i) => new()
-        {
-            ["JOBS_PERSISTENCE"] = "postgres",
-            ["JOBS_DB"] = db,
-            ["JOBS_CLUSTER_PORT"] = _ports[i].ToString(),
-            ["JOBS_CLUSTER_SEEDS"] = seeds,
-            ["JOBS_CAPACITY"] = "4",
-        };
-        _nodes.Add(await NodeProcess.StartAsync(TestPaths.NewTempDir("mn0"), output, Env(0)));
-        var rest = await Task.WhenAll(Enumerable.Range(1, 2).Select(i => NodeProcess.StartAsync(TestPaths.NewTempDir($"mn{i}"), output, Env(i))));
-        _nodes.AddRange(rest);
-
-        await Eventually.Until(async () =>
-        {
-            using var doc = JsonDocument.Parse(await _nodes[0].Http.GetStringAsync("/api/cluster"));
-            return doc.RootElement.GetProperty("members").EnumerateArray().Count(m => m.GetProperty("status").GetString() == "up");
-        }, n => n == 3, TimeSpan.FromSeconds(60), "3 members up");
-        // Partitions first land on the seed node; wait until rebalancing gave every node a share.
-        await Eventually.Until(async () => await Task.WhenAll(_ports.Select(p => ShardsOf(_nodes[0], $"127.0.0.1:{p}"))),
-            shards => shards.All(s => s.Count >= 8), TimeSpan.FromSeconds(90), "every node hosting at least 8 of the 32 partitions");
-    }
-
-    private async Task<List<string>> SubmitRoundRobin(int count, Func<int, object> job)
-    {
-        var ids = new string[count];
-        using var gate = new SemaphoreSlim(32);
-        await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
-        {
-            await gate.WaitAsync();
-            try
-            {
-                ids[i] = (await _nodes[i % _nodes.Count].SubmitAsync(job(i))).GetProperty("id").GetString()!;
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }));
-        return [.. ids];
-    }
-
-    private static async Task<List<string>> ShardsOf(NodeProcess node, string nodeName)
-    {
-        using var doc = JsonDocument.Parse(await node.Http.GetStringAsync("/api/cluster/sharding"));
-        return doc.RootElement.GetProperty("regions")[0].GetProperty("nodes").EnumerateArray()
-            .Where(n => n.GetProperty("address").GetString()!.EndsWith("@" + nodeName, StringComparison.Ordinal))
-            .SelectMany(n => n.GetProperty("shardIds").EnumerateArray().Select(s => s.GetString()!)).ToList();
-    }
-
-    private static async Task<int> CountStatus(NodeProcess node, string status) => (await ListAll(node, status)).Count;
-
-    private static async Task<List<JsonElement>> WaitAllTerminal(NodeProcess node, int count, TimeSpan deadline) =>
-        await Eventually.Until(async () => await ListAll(node, "completed"), all => all.Count >= count, deadline, $"{count} jobs completed (read model)");
-
-    private static async Task<List<JsonElement>> ListAll(NodeProcess node, string status)
-    {
-        var all = new List<JsonElement>();
-        string? cursor = null;
-        do
-        {
-            using var doc = JsonDocument.Parse(await node.Http.GetStringAsync($"/api/jobs?status={status}&limit=1000" + (cursor is null ? "" : "&cursor=" + cursor)));
-            all.AddRange(doc.RootElement.GetProperty("items").EnumerateArray().Select(e => e.Clone()));
-            cursor = doc.RootElement.GetProperty("nextCursor").GetString();
-        } while (cursor is not null);
-        return all;
-    }
+    private Task WaitRunningOn(int node) =>
+        Eventually.Until(async () => (await TestCluster.ListAllAsync(_cluster.Nodes[0], "status=running")).Count(j => j.GetProperty("node").GetString() == _cluster.NameOf(node)),
+            n => n > 0, TimeSpan.FromSeconds(60), $"jobs running on {_cluster.NameOf(node)}");
 }

@@ -67,9 +67,55 @@ public sealed class PartitionStateTests
         Assert.Contains(events, e => e is JobDeadLettered { JobId: "b" });
     }
 
+    [Fact]
+    public void A_job_with_dependencies_waits_until_every_one_is_met_then_becomes_pending()
+    {
+        var s = Apply(PartitionState.Empty, Accepted("c", 0, deps: ["a", "b"]));
+        Assert.Equal(JobStatus.Scheduled, s.Find("c")!.Status);
+        Assert.Null(s.Head);
+        Assert.Null(s.NextDue);
+        Assert.Equal(["c"], s.Waiting.Select(j => j.Id));
+
+        s = Apply(s, new JobDependencyMet("c", "a", T0), new JobDependencyMet("c", "a", T0));
+        Assert.Equal(["b"], s.Find("c")!.WaitingFor);
+        Assert.Null(s.Head);
+
+        s = Apply(s, new JobDependencyMet("c", "b", T0));
+        Assert.Equal(JobStatus.Pending, s.Find("c")!.Status);
+        Assert.Equal("c", s.Head!.Id);
+        Assert.Empty(s.Waiting);
+        // the waiting set survives a snapshot
+        var waiting = Apply(PartitionState.Empty, Accepted("d", 0, deps: ["x"]));
+        Assert.Equal(["x"], PartitionState.FromSnapshot(waiting.ToSnapshot()).Find("d")!.WaitingFor);
+    }
+
+    [Fact]
+    public void A_dependent_with_a_future_run_at_is_scheduled_for_it_once_its_dependencies_are_met()
+    {
+        var s = Apply(PartitionState.Empty, Accepted("c", 0, runAt: T0.AddHours(1), deps: ["a"]), new JobDependencyMet("c", "a", T0));
+        Assert.Equal(JobStatus.Scheduled, s.Find("c")!.Status);
+        Assert.Equal(T0.AddHours(1), s.NextDue);
+    }
+
+    [Fact]
+    public void A_handed_off_attempt_goes_back_to_pending_and_does_not_count()
+    {
+        var s = Apply(PartitionState.Empty, Accepted("a", 0, maxAttempts: 1), new JobAttemptStarted("a", 1, "n1", T0),
+            new JobAttemptHandedOff("a", 1, "n1", T0));
+        var job = s.Find("a")!;
+        Assert.Equal(JobStatus.Pending, job.Status);
+        Assert.Equal(0, job.Attempts);
+        Assert.Equal("a", s.Head!.Id);
+        Assert.Equal(1, JobRules.StartNext(s, "n2", T0)!.Attempt);
+        Assert.Equal(HistoryEvents.HandedOff, job.History[^1].Event);
+        // a stale hand-off (the attempt already ended) changes nothing
+        var done = Apply(PartitionState.Empty, Accepted("b", 0), new JobAttemptStarted("b", 1, "n1", T0), new JobCompleted("b", 1, null, T0));
+        Assert.Same(done, done.Apply(new JobAttemptHandedOff("b", 1, "n1", T0)).State);
+    }
+
     private static PartitionState Apply(PartitionState s, params IJobEvent[] events) =>
         events.Aggregate(s, (st, e) => st.Apply(e).State);
 
-    private static JobAccepted Accepted(string id, int priority, DateTimeOffset? runAt = null, string? key = null, int maxAttempts = 3) =>
-        new(id, new JobSpec { Type = "noop", Priority = priority, RunAt = runAt, IdempotencyKey = key, MaxAttempts = maxAttempts }, null, T0);
+    private static JobAccepted Accepted(string id, int priority, DateTimeOffset? runAt = null, string? key = null, int maxAttempts = 3, string[]? deps = null) =>
+        new(id, new JobSpec { Type = "noop", Priority = priority, RunAt = runAt, IdempotencyKey = key, MaxAttempts = maxAttempts, DependsOn = deps ?? [] }, null, T0);
 }
