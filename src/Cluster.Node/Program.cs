@@ -33,4 +33,6 @@ var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Jobs.N
 log.LogInformation("jobs node: persistence={Persistence} data={DataDir} cluster={Host}:{Port} capacity={Capacity} partitions={Partitions} handlers={Handlers}",
     options.Persistence, Path.GetFullPath(options.DataDir), options.ClusterHost, options.ClusterPort,
     options.Engine.Capacity, options.Engine.Partitions, string.Join(",", app.Services.GetRequiredService<JobHandlerRegistry>().Types));
+var shutdown = Akka.Actor.CoordinatedShutdown.Get(app.Services.GetRequiredService<Akka.Actor.ActorSystem>());
 app.Run();
+return Jobs.Node.Hosting.NodeExitCode.For(shutdown.ShutdownReason);

@@ -85,6 +85,7 @@ public sealed class MultiNodeTests(PostgresServer postgres, ITestOutputHelper ou
         frozen.Signal("CONT");
         Assert.True(await frozen.WaitForExitAsync(TimeSpan.FromSeconds(90)), "the woken node kept running after it had been downed");
         output.WriteLine($"woken node exited with code {frozen.ExitCode}");
+        Assert.Equal(3, frozen.ExitCode); // NodeExitCode.Downed
 
         var done = await TestCluster.WaitCompletedAsync(_cluster.Nodes[0], ids.Count + more.Count, TimeSpan.FromMinutes(4));
         Assert.Equal(ids.Count + more.Count, done.Count);
