@@ -1,101 +1,76 @@
-using System.Diagnostics;
-using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
-using Jobs.Actors.Hosting;
-using Jobs.Messages;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using Jobs.Bench;
+using Results = Jobs.Bench.Results;
+using Jobs.Bench.Scenarios;
+using Jobs.Tests.Support;
 
-// Benchmarks. Today: end-to-end throughput of noop jobs on one node with the SQLite journal,
-// submitted in-process through JobClient. Usage: dotnet run -c Release --project bench -- throughput [jobs]
-var scenario = args.FirstOrDefault() ?? "throughput";
-var jobs = args.Length > 1 ? int.Parse(args[1]) : 20_000;
-if (scenario != "throughput")
+// Benchmarks, side by side with Hangfire on the same PostgreSQL (started here, like the tests do).
+// Usage: dotnet run -c Release --project bench -- [all|throughput|latency|ceiling|failover|backlog] [--runs N] [--jobs N]
+var scenario = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+int Opt(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v ? int.Parse(v) : fallback;
+var runs = Opt("--runs", 3);
+var jobs = Opt("--jobs", 20_000);
+var known = new[] { "all", Throughput.Name, Latency.Name, Ceiling.Name, Failover.Name, Backlog.Name };
+if (!known.Contains(scenario))
 {
-    Console.Error.WriteLine("usage: bench throughput [jobs]");
+    Console.Error.WriteLine($"usage: bench [{string.Join('|', known)}] [--runs N] [--jobs N]");
     return 2;
 }
+bool Runs(string s) => scenario == "all" || scenario == s;
 
-var runs = new List<(double Submit, double EndToEnd)>();
-for (var run = 0; run < 3; run++) runs.Add(await Throughput(jobs));
+var results = new Results();
+var pg = new PostgresServer();
+await pg.InitializeAsync();
+try
+{
+    double? ceiling = null;
+    if (Runs(Ceiling.Name) || Runs(Throughput.Name))
+        for (var r = 0; r < runs; r++)
+        {
+            Console.WriteLine($"ceiling, run {r + 1}/{runs}");
+            var c = await Ceiling.Measure(results, pg, TimeSpan.FromSeconds(5));
+            ceiling = ceiling is null ? c : Math.Max(ceiling.Value, c);
+        }
+    if (Runs(Throughput.Name))
+        for (var r = 0; r < runs; r++)
+        {
+            Console.WriteLine($"throughput, run {r + 1}/{runs} ({jobs} jobs)");
+            await Throughput.OursInProcess(results, "jobs-sqlite-1node", null, jobs);
+            await Throughput.OursInProcess(results, "jobs-postgres-1node", await pg.CreateDatabaseAsync(), jobs);
+            await Throughput.OursCluster(results, pg, jobs);
+            foreach (var workers in new[] { 10, 20 })
+                await Throughput.Hangfire(results, pg, workers, Math.Min(jobs, 5_000));
+        }
+    if (ceiling is { } raw && results.Summary().FirstOrDefault(x => x.Scenario == Throughput.Name && x.System == "jobs-postgres-1node" && x.Metric == "jobs_per_s") is { Runs: > 0 } ours)
+        results.Add(Ceiling.Name, "jobs-postgres-1node", "efficiency", ours.Max * 3 / raw); // 3 events per job
+    if (Runs(Latency.Name))
+        for (var r = 0; r < runs; r++)
+            foreach (var rate in new[] { 100, 1000 })
+            {
+                Console.WriteLine($"latency at {rate}/s, run {r + 1}/{runs}");
+                await Latency.Ours(results, pg, rate, TimeSpan.FromSeconds(20));
+                await Latency.Hangfire(results, pg, 20, rate, TimeSpan.FromSeconds(20));
+            }
+    if (Runs(Failover.Name))
+        for (var r = 0; r < runs; r++)
+        {
+            Console.WriteLine($"failover, run {r + 1}/{runs}");
+            await Failover.Measure(results, pg);
+        }
+    if (Runs(Backlog.Name))
+        for (var r = 0; r < runs; r++)
+        {
+            Console.WriteLine($"backlog, run {r + 1}/{runs}");
+            await Backlog.Measure(results, pg, 100_000);
+        }
+}
+finally
+{
+    await pg.DisposeAsync();
+}
 
 Console.WriteLine();
-Console.WriteLine($"| scenario | system | metric | median | min | max |");
-Console.WriteLine($"|---|---|---|---|---|---|");
-Row("submit_jobs_per_s", runs.Select(r => r.Submit));
-Row("jobs_per_s", runs.Select(r => r.EndToEnd));
+Console.WriteLine(results.Markdown());
+var json = Path.Combine(TestPaths.RepoRoot, "bench", "results", "latest.json");
+results.WriteJson(json);
+Console.WriteLine($"\n(results also in {json})");
 return 0;
-
-void Row(string metric, IEnumerable<double> values)
-{
-    var v = values.Order().ToArray();
-    Console.WriteLine($"| throughput | jobs-sqlite-1node | {metric} | {v[v.Length / 2]:0} | {v[0]:0} | {v[^1]:0} |");
-}
-
-async Task<(double Submit, double EndToEnd)> Throughput(int count)
-{
-    var dir = Path.Combine(Path.GetTempPath(), "jobs-bench", Guid.NewGuid().ToString("N"));
-    var options = new JobEngineOptions
-    {
-        DataDir = dir,
-        ClusterHost = "127.0.0.1",
-        ClusterPort = 0,
-        Engine = new Jobs.Actors.Supervision.JobEngineSettings { Capacity = 64 },
-    };
-    var builder = Host.CreateApplicationBuilder();
-    builder.Logging.SetMinimumLevel(LogLevel.Warning);
-    builder.Services.AddJobEngine(options);
-    using var host = builder.Build();
-    await host.StartAsync();
-    var client = host.Services.GetRequiredService<JobClient>();
-    var system = host.Services.GetRequiredService<ActorSystem>();
-
-    var completed = 0;
-    var allDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-    Action onCompleted = () =>
-    {
-        if (Interlocked.Increment(ref completed) == count) allDone.TrySetResult();
-    };
-    var counter = system.ActorOf(Props.Create(() => new CompletionCounter(onCompleted)));
-    var mediator = DistributedPubSub.Get(system).Mediator;
-    for (var p = 0; p < options.Engine.Partitions; p++)
-        await mediator.Ask<SubscribeAck>(new Subscribe(Topics.ForPartition(p), counter), TimeSpan.FromSeconds(10));
-    await client.SubmitAsync(new JobSpec { Type = "noop" }); // warm-up: sharding allocation, journal tables
-    await Task.Delay(1000);
-    Interlocked.Exchange(ref completed, 0);
-
-    var sw = Stopwatch.StartNew();
-    using var gate = new SemaphoreSlim(512);
-    var submits = Enumerable.Range(0, count).Select(async _ =>
-    {
-        await gate.WaitAsync();
-        try
-        {
-            await client.SubmitAsync(new JobSpec { Type = "noop" });
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }).ToArray();
-    await Task.WhenAll(submits);
-    var submitSeconds = sw.Elapsed.TotalSeconds;
-    await allDone.Task.WaitAsync(TimeSpan.FromMinutes(5));
-    var total = sw.Elapsed.TotalSeconds;
-    Console.WriteLine($"run: {count} jobs submitted in {submitSeconds:0.00}s, all completed in {total:0.00}s");
-    await host.StopAsync();
-    return (count / submitSeconds, count / total);
-}
-
-sealed class CompletionCounter : ReceiveActor
-{
-    public CompletionCounter(Action onCompleted)
-    {
-        Receive<JobEventPublished>(e =>
-        {
-            if (e.Entry.Event == HistoryEvents.Completed) onCompleted();
-        });
-        ReceiveAny(_ => { });
-    }
-}

@@ -95,6 +95,8 @@ public sealed partial class NodeProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    public int Pid => _process.Id;
+
     public async Task<bool> WaitForExitAsync(TimeSpan deadline)
     {
         using var cts = new CancellationTokenSource(deadline);

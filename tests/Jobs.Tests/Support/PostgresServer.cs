@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
-using Xunit;
 
 namespace Jobs.Tests.Support;
 
@@ -10,7 +9,7 @@ namespace Jobs.Tests.Support;
 /// A real PostgreSQL 15 server started for the tests: initdb + pg_ctl (as the postgres user when
 /// running as root) in a temp directory, on a free loopback port; stopped and removed afterwards.
 /// </summary>
-public sealed class PostgresServer : IAsyncLifetime
+public sealed partial class PostgresServer
 {
     public const string BinDir = "/usr/lib/postgresql/15/bin";
     private readonly string _dir = TestPaths.NewTempDir("pg");

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Jobs.Tests.Support;
+
+namespace Jobs.Bench.Scenarios;
+
+/// <summary>
+/// 100,000 pending jobs that cannot run (queue "backlog", which the node does not serve): RSS per
+/// pending job; then kill -9 and restart the node serving "backlog" — recovery_s = process start →
+/// first backlog job completed.
+/// </summary>
+public static class Backlog
+{
+    public const string Name = "backlog";
+
+    public static async Task Measure(Results results, PostgresServer pg, int jobs)
+    {
+        var db = await pg.CreateDatabaseAsync();
+        var dir = TestPaths.NewTempDir("bench-backlog");
+        var port = PostgresServer.FreePort();
+        Dictionary<string, string> Env(string roles) => new()
+        {
+            ["JOBS_PERSISTENCE"] = "postgres",
+            ["JOBS_DB"] = db,
+            ["JOBS_CLUSTER_PORT"] = port.ToString(),
+            ["JOBS_QUEUES"] = "default,backlog",
+            ["JOBS_CLUSTER_ROLES"] = roles,
+            ["JOBS_CAPACITY"] = "32",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        var node = await NodeProcess.StartAsync(dir, null, Env("default"));
+        try
+        {
+            await node.SubmitAsync(new { type = "noop", queue = "backlog" }); // partitions up, JIT warm
+            await Task.Delay(3000);
+            var before = Rss(node.Pid);
+            const int perBatch = 10_000;
+            for (var b = 0; b < jobs / perBatch; b++)
+            {
+                var body = new { id = $"backlog-{b}", jobs = Enumerable.Repeat(new { type = "noop", queue = "backlog" }, perBatch).ToArray() };
+                var r = await node.Http.PostAsJsonAsync("/api/batches", body);
+                r.EnsureSuccessStatusCode();
+            }
+            await Task.Delay(5000); // let allocations settle (GC) before reading RSS
+            var after = Rss(node.Pid);
+            results.Add(Name, "jobs-postgres-1node", "bytes_per_pending_job", (after - before) / (double)jobs);
+            Console.WriteLine($"  backlog: RSS {before / 1048576.0:0} MiB → {after / 1048576.0:0} MiB with {jobs} pending jobs");
+        }
+        finally
+        {
+            node.Kill();
+            await node.DisposeAsync();
+        }
+
+        var baseline = await Journal.CountCompletedAsync(db);
+        var sw = Stopwatch.StartNew();
+        await using var restarted = await NodeProcess.StartAsync(TestPaths.NewTempDir("bench-backlog2"), null, Env("default,backlog"), waitReady: false);
+        await Journal.WaitCompletedAsync(db, baseline + 1, TimeSpan.FromMinutes(5));
+        results.Add(Name, "jobs-postgres-1node", "recovery_s", sw.Elapsed.TotalSeconds);
+    }
+
+    private static long Rss(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        throw new InvalidOperationException("no VmRSS");
+    }
+}

@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Hangfire;
+using Hangfire.PostgreSql;
+
+namespace Jobs.Bench.Scenarios;
+
+/// <summary>
+/// The peer: Hangfire 1.8 with Hangfire.PostgreSql on the same PostgreSQL server, client and
+/// server in this process, with its fastest documented settings (long polling via LISTEN/NOTIFY,
+/// 50 ms queue poll interval, sliding invisibility timeout).
+/// </summary>
+public sealed class HangfirePeer : IDisposable
+{
+    private static int _completed;
+    private static int _target = int.MaxValue;
+    private static TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public static ConcurrentDictionary<long, long> Started { get; } = new();
+
+    private readonly BackgroundJobServer _server;
+
+    public BackgroundJobClient Client { get; }
+
+    private HangfirePeer(JobStorage storage, int workers)
+    {
+        Client = new BackgroundJobClient(storage);
+        _server = new BackgroundJobServer(new BackgroundJobServerOptions { WorkerCount = workers, Queues = ["default"] }, storage);
+    }
+
+    public static HangfirePeer Start(string connectionString, int workers)
+    {
+        var options = new PostgreSqlStorageOptions
+        {
+            QueuePollInterval = TimeSpan.FromMilliseconds(50),
+            EnableLongPolling = true,
+            UseSlidingInvisibilityTimeout = true,
+            PrepareSchemaIfNecessary = true,
+        };
+        GlobalConfiguration.Configuration
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString), options);
+        return new HangfirePeer(JobStorage.Current, workers);
+    }
+
+    public static Task ExpectCompletions(int count)
+    {
+        _done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Exchange(ref _completed, 0);
+        _target = count;
+        return _done.Task;
+    }
+
+    public void Dispose() => _server.Dispose();
+
+    /// <summary>The no-op job Hangfire runs.</summary>
+    public static void Noop()
+    {
+        if (Interlocked.Increment(ref _completed) == _target) _done.TrySetResult();
+    }
+
+    /// <summary>A job that records when its handler started (pickup latency).</summary>
+    public static void Stamp(long id)
+    {
+        Started.TryAdd(id, Stopwatch.GetTimestamp());
+        Noop();
+    }
+}

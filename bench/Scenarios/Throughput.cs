@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Hangfire;
+using Jobs.Messages;
+using Jobs.Tests.Support;
+
+namespace Jobs.Bench.Scenarios;
+
+/// <summary>N noop jobs end to end (submitted → all completed), ours and Hangfire's.</summary>
+public static class Throughput
+{
+    public const string Name = "throughput";
+
+    public static async Task OursInProcess(Results results, string system, string? postgres, int jobs)
+    {
+        await using var engine = await InProcessEngine.StartAsync(postgres);
+        var done = engine.ExpectCompletions(jobs);
+        var sw = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, jobs), new ParallelOptions { MaxDegreeOfParallelism = 512 },
+            async (_, ct) => await engine.Client.SubmitAsync(new JobSpec { Type = "noop" }, ct: ct));
+        var submitted = sw.Elapsed.TotalSeconds;
+        await done.WaitAsync(TimeSpan.FromMinutes(10));
+        var total = sw.Elapsed.TotalSeconds;
+        results.Add(Name, system, "submit_jobs_per_s", jobs / submitted);
+        results.Add(Name, system, "jobs_per_s", jobs / total);
+    }
+
+    /// <summary>Three node processes on one PostgreSQL; jobs posted over HTTP in batches of 1,000, round robin; completion counted in the journal.</summary>
+    public static async Task OursCluster(Results results, PostgresServer pg, int jobs)
+    {
+        var db = await pg.CreateDatabaseAsync();
+        await using var cluster = await BenchCluster.StartAsync(db, 3);
+        const int perBatch = 1000;
+        var baseline = await Journal.CountCompletedAsync(db);
+        var sw = Stopwatch.StartNew();
+        var batches = (jobs + perBatch - 1) / perBatch;
+        await Parallel.ForEachAsync(Enumerable.Range(0, batches), new ParallelOptions { MaxDegreeOfParallelism = 6 }, async (b, ct) =>
+        {
+            var size = Math.Min(perBatch, jobs - b * perBatch);
+            var body = new { id = $"tp-{Guid.NewGuid():N}", jobs = Enumerable.Repeat(new { type = "noop" }, size).ToArray() };
+            var r = await cluster.Nodes[b % cluster.Nodes.Count].Http.PostAsJsonAsync("/api/batches", body, ct);
+            r.EnsureSuccessStatusCode();
+        });
+        var submitted = sw.Elapsed.TotalSeconds;
+        await Journal.WaitCompletedAsync(db, baseline + jobs, TimeSpan.FromMinutes(10));
+        var total = sw.Elapsed.TotalSeconds;
+        results.Add(Name, "jobs-postgres-3nodes", "submit_jobs_per_s", jobs / submitted);
+        results.Add(Name, "jobs-postgres-3nodes", "jobs_per_s", jobs / total);
+    }
+
+    public static async Task Hangfire(Results results, PostgresServer pg, int workers, int jobs)
+    {
+        var db = await pg.CreateDatabaseAsync();
+        using var peer = HangfirePeer.Start(db, workers);
+        var warm = HangfirePeer.ExpectCompletions(1);
+        peer.Client.Enqueue(() => HangfirePeer.Noop());
+        await warm.WaitAsync(TimeSpan.FromMinutes(1));
+
+        var done = HangfirePeer.ExpectCompletions(jobs);
+        var sw = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, jobs), new ParallelOptions { MaxDegreeOfParallelism = 64 },
+            (_, _) =>
+            {
+                peer.Client.Enqueue(() => HangfirePeer.Noop());
+                return ValueTask.CompletedTask;
+            });
+        var submitted = sw.Elapsed.TotalSeconds;
+        await done.WaitAsync(TimeSpan.FromMinutes(20));
+        var total = sw.Elapsed.TotalSeconds;
+        results.Add(Name, $"hangfire-postgres-w{workers}", "submit_jobs_per_s", jobs / submitted);
+        results.Add(Name, $"hangfire-postgres-w{workers}", "jobs_per_s", jobs / total);
+    }
+}
