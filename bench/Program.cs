@@ -9,7 +9,7 @@ var scenario = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ord
 int Opt(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v ? int.Parse(v) : fallback;
 var runs = Opt("--runs", 3);
 var jobs = Opt("--jobs", 20_000);
-var known = new[] { "all", Throughput.Name, Latency.Name, Ceiling.Name, Failover.Name, Backlog.Name };
+var known = new[] { "all", Throughput.Name, Latency.Name, Ceiling.Name, Failover.Name, Backlog.Name, "throughput-cluster" };
 if (!known.Contains(scenario))
 {
     Console.Error.WriteLine($"usage: bench [{string.Join('|', known)}] [--runs N] [--jobs N]");
@@ -40,6 +40,9 @@ try
             foreach (var workers in new[] { 10, 20 })
                 await Throughput.Hangfire(results, pg, workers, Math.Min(jobs, 5_000));
         }
+    if (scenario == "throughput-cluster")
+        for (var r = 0; r < runs; r++)
+            await Throughput.OursCluster(results, pg, jobs);
     if (ceiling is { } raw && results.Summary().FirstOrDefault(x => x.Scenario == Throughput.Name && x.System == "jobs-postgres-1node" && x.Metric == "jobs_per_s") is { Runs: > 0 } ours)
         results.Add(Ceiling.Name, "jobs-postgres-1node", "efficiency", ours.Max * 3 / raw); // 3 events per job
     if (Runs(Latency.Name))

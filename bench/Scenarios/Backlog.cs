@@ -27,6 +27,7 @@ public static class Backlog
             ["JOBS_CLUSTER_ROLES"] = roles,
             ["JOBS_CAPACITY"] = "32",
             ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
         };
         var node = await NodeProcess.StartAsync(dir, null, Env("default"));
         try

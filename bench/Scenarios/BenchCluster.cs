@@ -25,6 +25,7 @@ public sealed class BenchCluster : IAsyncDisposable
                 ["JOBS_CLUSTER_SEEDS"] = $"127.0.0.1:{c.Ports[0]}",
                 ["JOBS_CAPACITY"] = "32",
                 ["Logging__LogLevel__Default"] = "Warning",
+                ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
             };
             foreach (var (k, v) in extraEnv?.Invoke(i) ?? []) env[k] = v;
             return env;

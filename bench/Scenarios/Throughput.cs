@@ -38,8 +38,10 @@ public static class Throughput
         {
             var size = Math.Min(perBatch, jobs - b * perBatch);
             var body = new { id = $"tp-{Guid.NewGuid():N}", jobs = Enumerable.Repeat(new { type = "noop" }, size).ToArray() };
+            var t = Stopwatch.StartNew();
             var r = await cluster.Nodes[b % cluster.Nodes.Count].Http.PostAsJsonAsync("/api/batches", body, ct);
             r.EnsureSuccessStatusCode();
+            Console.WriteLine($"    batch {b}: {size} jobs in {t.Elapsed.TotalSeconds:0.00} s");
         });
         var submitted = sw.Elapsed.TotalSeconds;
         await Journal.WaitCompletedAsync(db, baseline + jobs, TimeSpan.FromMinutes(10));

@@ -86,7 +86,8 @@ public sealed class ClusterFeatureTests(PostgresServer postgres, ITestOutputHelp
     {
         _cluster = await TestCluster.StartAsync(postgres, output);
         var n = _cluster.Nodes;
-        var batch = new { id = "dup-600", jobs = Enumerable.Range(0, 600).Select(i => new { type = "noop", metadata = new { i } }).ToArray() };
+        // ~250 kB of JSON: more than Akka's default 128 kB remoting frame, so a batch whose coordinator is on another node must still arrive
+        var batch = new { id = "dup-600", jobs = Enumerable.Range(0, 600).Select(i => new { type = "noop", metadata = new { i, pad = new string('x', 300) } }).ToArray() };
         var first = await n[0].Http.PostAsJsonAsync("/api/batches", batch);
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         var again = await n[1].Http.PostAsJsonAsync("/api/batches", batch);
