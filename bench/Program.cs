@@ -56,8 +56,11 @@ try
     if (Runs(Failover.Name))
         for (var r = 0; r < runs; r++)
         {
-            Console.WriteLine($"failover, run {r + 1}/{runs}");
-            await Failover.Measure(results, pg);
+            foreach (var (system, env) in Failover.Profiles)
+            {
+                Console.WriteLine($"failover ({system}), run {r + 1}/{runs}");
+                await Failover.Measure(results, pg, system, env);
+            }
         }
     if (Runs(Backlog.Name))
         for (var r = 0; r < runs; r++)

@@ -34,8 +34,12 @@ public static class JobsAkkaConfig
 
     /// <summary>The whole node configuration minus what Akka.Hosting adds (remoting, cluster membership, sharding regions).</summary>
     public static Config Node(JobEngineOptions o) =>
-        ConfigurationFactory.ParseString(
-                $"akka.coordinated-shutdown.phases.before-cluster-shutdown.timeout = {(int)(o.Engine.DrainTimeout.TotalMilliseconds + 5000)}ms")
+        ConfigurationFactory.ParseString($"""
+                akka.coordinated-shutdown.phases.before-cluster-shutdown.timeout = {(int)(o.Engine.DrainTimeout.TotalMilliseconds + 5000)}ms
+                akka.cluster.failure-detector.acceptable-heartbeat-pause = {(int)o.HeartbeatPause.TotalMilliseconds}ms
+                akka.cluster.split-brain-resolver.stable-after = {(int)o.StableAfter.TotalMilliseconds}ms
+                akka.cluster.down-removal-margin = {(int)o.DownRemovalMargin.TotalMilliseconds}ms
+                """)
             .WithFallback(Persistence(o))
             .WithFallback(ConfigurationFactory.ParseString(ReadHocon("akka.conf")));
 

@@ -13,7 +13,10 @@ public sealed record JobEngineSettings
     public int SnapshotEvery { get; init; } = 1000;
     /// <summary>Finished (completed/cancelled) jobs each partition keeps in memory for read-your-writes.</summary>
     public int RecentFinishedPerPartition { get; init; } = 256;
-    public TimeSpan KeeperInterval { get; init; } = TimeSpan.FromSeconds(3);
+    /// <summary>How often every node wakes all partitions (a partition that moved resumes within this).</summary>
+    public TimeSpan KeeperInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>How often a waiting job re-asks its dependencies' partitions (covers lost messages and moved partitions).</summary>
+    public TimeSpan WatchInterval { get; init; } = TimeSpan.FromSeconds(3);
     /// <summary>
     /// Backpressure: while a partition has this many events waiting for the journal, new
     /// submissions are refused (HTTP 503 + Retry-After) instead of queueing without bound.

@@ -143,7 +143,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
             _log.Warning("partition {0}: {1} attempt(s) were interrupted; retrying or dead-lettering them", _partitionId, _state.Running.Count());
             PersistEvents(interrupted);
         }
-        Timers.StartPeriodicTimer("watches", new ReassertWatches(), _settings.KeeperInterval);
+        Timers.StartPeriodicTimer("watches", new ReassertWatches(), _settings.WatchInterval);
         SendWatches(_state.Waiting);
         AfterStateChange();
     }

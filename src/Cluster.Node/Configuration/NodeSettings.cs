@@ -62,6 +62,9 @@ public static partial class NodeSettings
             ClusterPort = Int("JOBS_CLUSTER_PORT", "ClusterPort", 0, 65535) ?? 4053,
             Seeds = List("JOBS_CLUSTER_SEEDS", "Seeds") ?? [],
             Roles = roles,
+            HeartbeatPause = Int("JOBS_HEARTBEAT_PAUSE_MS", "HeartbeatPauseMs", 500, 600_000) is { } hp ? TimeSpan.FromMilliseconds(hp) : new JobEngineOptions().HeartbeatPause,
+            StableAfter = Int("JOBS_SBR_STABLE_AFTER_MS", "StableAfterMs", 500, 600_000) is { } sa ? TimeSpan.FromMilliseconds(sa) : new JobEngineOptions().StableAfter,
+            DownRemovalMargin = Int("JOBS_DOWN_REMOVAL_MARGIN_MS", "DownRemovalMarginMs", 0, 600_000) is { } dm ? TimeSpan.FromMilliseconds(dm) : new JobEngineOptions().DownRemovalMargin,
             Engine = engine,
         };
     }
