@@ -4,15 +4,19 @@ using Jobs.Bench.Scenarios;
 using Jobs.Tests.Support;
 
 // Benchmarks, side by side with Hangfire on the same PostgreSQL (started here, like the tests do).
-// Usage: dotnet run -c Release --project bench -- [all|throughput|latency|ceiling|failover|backlog] [--runs N] [--jobs N]
+// Usage: dotnet run -c Release --project bench -- [all|throughput|latency|ceiling|failover|backlog]
+//        [--runs 3] [--jobs 20000] [--hangfire-jobs 5000] [--capacity 64]
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 int Opt(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v ? int.Parse(v) : fallback;
 var runs = Opt("--runs", 3);
 var jobs = Opt("--jobs", 20_000);
+// Hangfire runs ~100 jobs/s here, so 20,000 would take minutes per configuration; its rate is steady after the first second.
+var hangfireJobs = Opt("--hangfire-jobs", 5_000);
+var capacity = Opt("--capacity", 64);
 var known = new[] { "all", Throughput.Name, Latency.Name, Ceiling.Name, Failover.Name, Backlog.Name, "throughput-cluster" };
 if (!known.Contains(scenario))
 {
-    Console.Error.WriteLine($"usage: bench [{string.Join('|', known)}] [--runs N] [--jobs N]");
+    Console.Error.WriteLine($"usage: bench [{string.Join('|', known)}] [--runs N] [--jobs N] [--hangfire-jobs N] [--capacity N]");
     return 2;
 }
 bool Runs(string s) => scenario == "all" || scenario == s;
@@ -34,11 +38,11 @@ try
         for (var r = 0; r < runs; r++)
         {
             Console.WriteLine($"throughput, run {r + 1}/{runs} ({jobs} jobs)");
-            await Throughput.OursInProcess(results, "jobs-sqlite-1node", null, jobs);
-            await Throughput.OursInProcess(results, "jobs-postgres-1node", await pg.CreateDatabaseAsync(), jobs);
+            await Throughput.OursInProcess(results, "jobs-sqlite-1node", null, jobs, capacity);
+            await Throughput.OursInProcess(results, "jobs-postgres-1node", await pg.CreateDatabaseAsync(), jobs, capacity);
             await Throughput.OursCluster(results, pg, jobs);
             foreach (var workers in new[] { 10, 20 })
-                await Throughput.Hangfire(results, pg, workers, Math.Min(jobs, 5_000));
+                await Throughput.Hangfire(results, pg, workers, hangfireJobs);
         }
     if (scenario == "throughput-cluster")
         for (var r = 0; r < runs; r++)

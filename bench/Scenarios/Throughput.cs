@@ -11,9 +11,9 @@ public static class Throughput
 {
     public const string Name = "throughput";
 
-    public static async Task OursInProcess(Results results, string system, string? postgres, int jobs)
+    public static async Task OursInProcess(Results results, string system, string? postgres, int jobs, int capacity)
     {
-        await using var engine = await InProcessEngine.StartAsync(postgres);
+        await using var engine = await InProcessEngine.StartAsync(postgres, capacity);
         var done = engine.ExpectCompletions(jobs);
         var sw = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, jobs), new ParallelOptions { MaxDegreeOfParallelism = 512 },
@@ -38,10 +38,8 @@ public static class Throughput
         {
             var size = Math.Min(perBatch, jobs - b * perBatch);
             var body = new { id = $"tp-{Guid.NewGuid():N}", jobs = Enumerable.Repeat(new { type = "noop" }, size).ToArray() };
-            var t = Stopwatch.StartNew();
             var r = await cluster.Nodes[b % cluster.Nodes.Count].Http.PostAsJsonAsync("/api/batches", body, ct);
             r.EnsureSuccessStatusCode();
-            Console.WriteLine($"    batch {b}: {size} jobs in {t.Elapsed.TotalSeconds:0.00} s");
         });
         var submitted = sw.Elapsed.TotalSeconds;
         await Journal.WaitCompletedAsync(db, baseline + jobs, TimeSpan.FromMinutes(10));

@@ -33,8 +33,22 @@ public sealed record JobEngineOptions
     public bool IsPostgres => Persistence.Equals("postgres", StringComparison.OrdinalIgnoreCase);
 
     public string JournalConnectionString => IsPostgres
-        ? PostgresConnectionString ?? throw new InvalidOperationException("JOBS_PERSISTENCE=postgres needs JOBS_DB (an Npgsql connection string)")
+        ? WithSessionTimeouts(PostgresConnectionString ?? throw new InvalidOperationException("JOBS_PERSISTENCE=postgres needs JOBS_DB (an Npgsql connection string)"))
         : $"Data Source={JournalPath};Default Timeout=60";
+
+    /// <summary>
+    /// A node frozen (SIGSTOP, a VM pause) in the middle of a journal write keeps its transaction —
+    /// and its lock on the (persistence_id, sequence_number) index entry — open, and the node that
+    /// took the partition over blocks on that entry for as long as the freeze lasts. So every
+    /// session aborts a transaction left idle for 5 s (ours are short batch inserts) and gives up
+    /// waiting for a lock after 10 s. A connection string that sets <c>Options</c> itself is kept.
+    /// </summary>
+    public static string WithSessionTimeouts(string connectionString)
+    {
+        var b = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (string.IsNullOrEmpty(b.Options)) b.Options = "-c idle_in_transaction_session_timeout=5000 -c lock_timeout=10000";
+        return b.ConnectionString;
+    }
 
     /// <summary>SQLite: a file of its own; PostgreSQL: the same database as the journal (its own tables).</summary>
     public string ReadModelConnectionString => IsPostgres ? JournalConnectionString : $"Data Source={ReadModelPath};Default Timeout=60";

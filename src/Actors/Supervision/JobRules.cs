@@ -45,12 +45,17 @@ public static class JobRules
     public static JobAttemptStarted? StartNext(PartitionState state, string node, DateTimeOffset now) =>
         state.Head is { } head ? new JobAttemptStarted(head.Id, head.Attempts + 1, node, now) : null;
 
-    /// <summary>After recovery: attempts that were running when the partition stopped were interrupted.</summary>
+    /// <summary>
+    /// After recovery: attempts that were running when the partition stopped were interrupted.
+    /// They count (a job that kills its node every time still ends in the DLQ), but the retry is
+    /// due at once: the job did not fail, its node did, so no backoff delays the failover.
+    /// </summary>
     public static IReadOnlyList<IJobEvent> Interrupted(PartitionState state, DateTimeOffset now, Func<double> random01) =>
         state.Running
             .OrderBy(j => j.Order)
             .SelectMany(j => RetryPolicy.AfterFailure(j, j.Attempts, FailureKind.Transient,
                 $"attempt {j.Attempts} was interrupted: its node stopped or the partition moved", now, random01()))
+            .Select(e => e is JobRetryScheduled r ? r with { RunAt = now } : e)
             .ToArray();
 
     public static string Status(JobStatus s) => s.ToString().ToLowerInvariant();

@@ -63,7 +63,8 @@ public sealed class PartitionStateTests
         var s = Apply(PartitionState.Empty, Accepted("a", 0), Accepted("b", 0, maxAttempts: 1),
             new JobAttemptStarted("a", 1, "n", T0), new JobAttemptStarted("b", 1, "n", T0));
         var events = JobRules.Interrupted(s, T0, () => 0.5);
-        Assert.Contains(events, e => e is JobRetryScheduled { JobId: "a", NextAttempt: 2 });
+        Assert.Contains(events, e => e is JobRetryScheduled { JobId: "a", NextAttempt: 2 } r && r.RunAt == T0); // no backoff after a crash
+        Assert.Contains(events, e => e is JobAttemptFailed { JobId: "a", Kind: FailureKind.Transient });
         Assert.Contains(events, e => e is JobDeadLettered { JobId: "b" });
     }
 

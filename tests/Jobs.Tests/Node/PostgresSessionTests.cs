@@ -1,0 +1,34 @@
+using Jobs.Actors.Hosting;
+using Jobs.Tests.Support;
+using Npgsql;
+using Xunit;
+
+namespace Jobs.Tests.Node;
+
+/// <summary>The journal's PostgreSQL sessions carry timeouts, so a frozen node's open transaction cannot block the node that took its partitions over.</summary>
+[Collection(NodeCollection.Name)]
+public sealed class PostgresSessionTests(PostgresServer postgres)
+{
+    [Fact]
+    public async Task Journal_sessions_abort_idle_transactions_and_stop_waiting_for_locks()
+    {
+        var options = new JobEngineOptions { Persistence = "postgres", PostgresConnectionString = await postgres.CreateDatabaseAsync() };
+        await using var c = new NpgsqlConnection(options.JournalConnectionString);
+        await c.OpenAsync();
+        Assert.Equal("5s", await Show(c, "idle_in_transaction_session_timeout"));
+        Assert.Equal("10s", await Show(c, "lock_timeout"));
+
+        // A deployer's own Options win.
+        var own = new JobEngineOptions { Persistence = "postgres", PostgresConnectionString = postgres.ConnectionString("postgres") + ";Options=-c lock_timeout=2000" };
+        await using var c2 = new NpgsqlConnection(own.JournalConnectionString);
+        await c2.OpenAsync();
+        Assert.Equal("2s", await Show(c2, "lock_timeout"));
+        Assert.Equal("0", await Show(c2, "idle_in_transaction_session_timeout"));
+    }
+
+    private static async Task<string> Show(NpgsqlConnection c, string setting)
+    {
+        await using var cmd = new NpgsqlCommand($"SHOW {setting}", c);
+        return (string)(await cmd.ExecuteScalarAsync())!;
+    }
+}
