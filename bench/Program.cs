@@ -11,7 +11,7 @@ int Opt(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Fir
 var runs = Opt("--runs", 3);
 var jobs = Opt("--jobs", 20_000);
 // Hangfire runs ~100 jobs/s here, so 20,000 would take minutes per configuration; its rate is steady after the first second.
-var hangfireJobs = Opt("--hangfire-jobs", 5_000);
+var hangfireJobs = Opt("--hangfire-jobs", 3_000);
 var capacity = Opt("--capacity", 64);
 var known = new[] { "all", Throughput.Name, Latency.Name, Ceiling.Name, Failover.Name, Backlog.Name, "throughput-cluster" };
 if (!known.Contains(scenario))

@@ -13,6 +13,7 @@ namespace Jobs.Bench.Scenarios;
 public sealed class HangfirePeer : IDisposable
 {
     private static int _completed;
+    private static long _lastCompletion;
     private static int _target = int.MaxValue;
     private static TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -58,7 +59,30 @@ public sealed class HangfirePeer : IDisposable
     /// <summary>The no-op job Hangfire runs.</summary>
     public static void Noop()
     {
+        Interlocked.Exchange(ref _lastCompletion, Stopwatch.GetTimestamp());
         if (Interlocked.Increment(ref _completed) == _target) _done.TrySetResult();
+    }
+
+    public static int Completed => Volatile.Read(ref _completed);
+
+    /// <summary>
+    /// Waits for the expected completions, or until none has come for <paramref name="stall"/>
+    /// (seen here: with long polling a job can stay Enqueued for good). Returns the completions and
+    /// the time of the last one.
+    /// </summary>
+    public static async Task<(int Completed, long LastTimestamp)> WaitAsync(Task done, TimeSpan stall)
+    {
+        while (!done.IsCompleted)
+        {
+            var last = Volatile.Read(ref _lastCompletion);
+            await Task.WhenAny(done, Task.Delay(stall));
+            if (!done.IsCompleted && Volatile.Read(ref _lastCompletion) == last)
+            {
+                Console.WriteLine($"  WARNING: Hangfire stalled with {Completed} of {_target} jobs completed; no completion for {stall.TotalSeconds:0} s (jobs left Enqueued)");
+                break;
+            }
+        }
+        return (Completed, Volatile.Read(ref _lastCompletion));
     }
 
     /// <summary>A job that records when its handler started (pickup latency).</summary>
