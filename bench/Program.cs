@@ -22,6 +22,7 @@ if (!known.Contains(scenario))
 bool Runs(string s) => scenario == "all" || scenario == s;
 
 var results = new Results();
+var failures = 0;
 var pg = new PostgresServer();
 await pg.InitializeAsync();
 try
@@ -63,14 +64,14 @@ try
             foreach (var (system, env) in Failover.Profiles)
             {
                 Console.WriteLine($"failover ({system}), run {r + 1}/{runs}");
-                await Failover.Measure(results, pg, system, env);
+                await Guard(() => Failover.Measure(results, pg, system, env));
             }
         }
     if (Runs(Backlog.Name))
         for (var r = 0; r < runs; r++)
         {
             Console.WriteLine($"backlog, run {r + 1}/{runs}");
-            await Backlog.Measure(results, pg, 100_000);
+            await Guard(() => Backlog.Measure(results, pg, 100_000));
         }
 }
 finally
@@ -80,7 +81,22 @@ finally
 
 Console.WriteLine();
 Console.WriteLine(results.Markdown());
+if (failures > 0) Console.WriteLine($"\n{failures} scenario run(s) failed; see the ERROR lines above");
 var json = Path.Combine(TestPaths.RepoRoot, "bench", "results", "latest.json");
 results.WriteJson(json);
 Console.WriteLine($"\n(results also in {json})");
-return 0;
+return failures > 0 ? 1 : 0;
+
+// One failed scenario run is reported, and the others still run and print.
+async Task Guard(Func<Task> run)
+{
+    try
+    {
+        await run();
+    }
+    catch (Exception e)
+    {
+        failures++;
+        Console.WriteLine($"  ERROR: {e.GetType().Name}: {e.Message}");
+    }
+}

@@ -44,7 +44,10 @@ public static class Failover
         await Task.Delay(2000); // read model catches up
 
         var jobs = await ListAll(cluster.Nodes[0]);
-        var held = jobs.Where(j => victimShards.Contains(JobIds.PartitionOf(j.Id, 32)) && j.CreatedAt < killedAt && (j.CompletedAt ?? DateTimeOffset.MaxValue) > killedAt).ToList();
+        // unfinished at the kill: not completed by then, and not completed by the victim itself (its last
+        // completions land a few ms after the kill call returns, before the signal takes effect)
+        var held = jobs.Where(j => victimShards.Contains(JobIds.PartitionOf(j.Id, 32)) && j.CreatedAt < killedAt
+                                   && (j.CompletedAt ?? DateTimeOffset.MaxValue) > killedAt && j.Node != cluster.NameOf(victim)).ToList();
         var restartedAt = held.Select(j => j.Starts.Where(s => s.At >= killedAt && s.Node != cluster.NameOf(victim)).Select(s => s.At).DefaultIfEmpty(DateTimeOffset.MaxValue).Min()).ToList();
         if (held.Count == 0 || restartedAt.Any(t => t == DateTimeOffset.MaxValue))
             throw new InvalidOperationException($"failover: {held.Count} held jobs, {restartedAt.Count(t => t == DateTimeOffset.MaxValue)} never restarted");
@@ -86,7 +89,7 @@ public static class Failover
     }
 
     public sealed record Start(DateTimeOffset At, string? Node);
-    public sealed record Job(string Id, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, List<Start> Starts);
+    public sealed record Job(string Id, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, string? Node, List<Start> Starts);
 
     private static async Task<List<Job>> ListAll(NodeProcess node)
     {
@@ -98,6 +101,7 @@ public static class Failover
             foreach (var j in doc.RootElement.GetProperty("items").EnumerateArray())
                 all.Add(new Job(j.GetProperty("id").GetString()!, j.GetProperty("createdAt").GetDateTimeOffset(),
                     j.TryGetProperty("completedAt", out var c) && c.ValueKind == JsonValueKind.String ? c.GetDateTimeOffset() : null,
+                    j.TryGetProperty("node", out var jn) && jn.ValueKind == JsonValueKind.String ? jn.GetString() : null,
                     j.GetProperty("history").EnumerateArray().Where(h => h.GetProperty("event").GetString() == "started")
                         .Select(h => new Start(h.GetProperty("at").GetDateTimeOffset(), h.TryGetProperty("node", out var nn) ? nn.GetString() : null)).ToList()));
             cursor = doc.RootElement.GetProperty("nextCursor").GetString();

@@ -20,14 +20,18 @@ public sealed class PartitionLayout
     {
         if (partitions <= 0) throw new ArgumentOutOfRangeException(nameof(partitions));
         if (queuePartitions <= 0) throw new ArgumentOutOfRangeException(nameof(queuePartitions));
+        Configured = queues.ToArray();
         Partitions = partitions;
         QueuePartitions = queuePartitions;
-        _others = queues.Where(q => q != DefaultQueue).Distinct(StringComparer.Ordinal).ToArray();
+        _others = Configured.Where(q => q != DefaultQueue).Distinct(StringComparer.Ordinal).ToArray();
         Queues = [DefaultQueue, .. _others];
         _offsetOf[DefaultQueue] = 0;
         for (var i = 0; i < _others.Length; i++) _offsetOf[_others[i]] = partitions + i * queuePartitions;
         Total = partitions + _others.Length * queuePartitions;
     }
+
+    /// <summary>The queue list this layout was made from, as given.</summary>
+    public IReadOnlyList<string> Configured { get; }
 
     /// <summary>Partitions of the default queue.</summary>
     public int Partitions { get; }

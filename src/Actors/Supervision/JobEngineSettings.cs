@@ -41,7 +41,12 @@ public sealed record JobEngineSettings
     public IReadOnlyList<string> ServedQueues { get; init; } = [PartitionLayout.DefaultQueue];
 
     private PartitionLayout? _layout;
-    public PartitionLayout Layout => _layout ??= new PartitionLayout(Partitions, Queues, QueuePartitions);
+
+    /// <summary>The partition layout of these settings (cached; a <c>with</c> copy that changes the inputs gets a new one).</summary>
+    public PartitionLayout Layout =>
+        _layout is { } l && l.Partitions == Partitions && l.QueuePartitions == QueuePartitions && l.Configured.SequenceEqual(Queues)
+            ? l
+            : _layout = new PartitionLayout(Partitions, Queues, QueuePartitions);
 
     public bool Serves(string queue) => ServedQueues.Contains(queue, StringComparer.Ordinal);
 }

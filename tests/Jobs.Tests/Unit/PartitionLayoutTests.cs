@@ -31,6 +31,17 @@ public sealed class PartitionLayoutTests
     }
 
     [Fact]
+    public void A_settings_copy_with_other_partitions_or_queues_gets_its_own_layout()
+    {
+        var settings = new Jobs.Actors.Supervision.JobEngineSettings { Partitions = 32, Queues = ["default", "gpu"] };
+        Assert.Equal(40, settings.Layout.Total);
+        Assert.Same(settings.Layout, settings.Layout);
+        Assert.Equal(24, (settings with { Partitions = 16 }).Layout.Total);
+        Assert.Equal(48, (settings with { Queues = ["default", "gpu", "email"] }).Layout.Total);
+        Assert.Equal(40, (settings with { Capacity = 3 }).Layout.Total);
+    }
+
+    [Fact]
     public void Ids_of_new_jobs_carry_their_queue_and_keyed_ids_are_stable()
     {
         var spec = new JobSpec { Type = "noop", Queue = "gpu", IdempotencyKey = "k1", Tenant = "t" };
