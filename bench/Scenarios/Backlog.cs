@@ -18,17 +18,14 @@ public static class Backlog
         var db = await pg.CreateDatabaseAsync();
         var dir = TestPaths.NewTempDir("bench-backlog");
         var port = PostgresServer.FreePort();
-        Dictionary<string, string> Env(string roles) => new()
+        Dictionary<string, string> Env(string roles) => BenchNodes.Env(new()
         {
             ["JOBS_PERSISTENCE"] = "postgres",
             ["JOBS_DB"] = db,
             ["JOBS_CLUSTER_PORT"] = port.ToString(),
             ["JOBS_QUEUES"] = "default,backlog",
             ["JOBS_CLUSTER_ROLES"] = roles,
-            ["JOBS_CAPACITY"] = "32",
-            ["Logging__LogLevel__Default"] = "Warning",
-            ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
-        };
+        });
         var node = await NodeProcess.StartAsync(dir, null, Env("default"));
         try
         {

@@ -27,8 +27,8 @@ public static class Failover
 
     public static async Task Measure(Results results, PostgresServer pg, string system, Dictionary<string, string> env)
     {
-        var db = await pg.CreateDatabaseAsync();
-        await using var cluster = await BenchCluster.StartAsync(db, 3, _ => env);
+        await using var cluster = await TestCluster.StartAsync(pg, null, 3, _ => BenchNodes.Env(env));
+        var db = cluster.Db;
         var victim = 2;
         var victimShards = (await cluster.ShardsOfAsync(victim)).Select(int.Parse).ToHashSet();
         using var stop = new CancellationTokenSource();
@@ -57,7 +57,7 @@ public static class Failover
         Console.WriteLine($"  failover: the dead node held {held.Count} unfinished jobs; {jobs.Count} jobs in all");
     }
 
-    private static async Task<int> Load(BenchCluster cluster, CancellationToken stop)
+    private static async Task<int> Load(TestCluster cluster, CancellationToken stop)
     {
         var n = 0;
         var sw = Stopwatch.StartNew();

@@ -28,8 +28,8 @@ public static class Throughput
     /// <summary>Three node processes on one PostgreSQL; jobs posted over HTTP in batches of 1,000, round robin; completion counted in the journal.</summary>
     public static async Task OursCluster(Results results, PostgresServer pg, int jobs)
     {
-        var db = await pg.CreateDatabaseAsync();
-        await using var cluster = await BenchCluster.StartAsync(db, 3);
+        await using var cluster = await TestCluster.StartAsync(pg, null, 3, _ => BenchNodes.Env());
+        var db = cluster.Db;
         const int perBatch = 1000;
         var baseline = await Journal.CountCompletedAsync(db);
         var sw = Stopwatch.StartNew();

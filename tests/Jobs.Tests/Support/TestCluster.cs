@@ -4,15 +4,18 @@ using Xunit.Abstractions;
 namespace Jobs.Tests.Support;
 
 /// <summary>Real node processes on loopback sharing one PostgreSQL database, plus the HTTP probes the cluster tests use.</summary>
-public sealed class TestCluster(string db, ITestOutputHelper output) : IAsyncDisposable
+public sealed class TestCluster(string db, ITestOutputHelper? output) : IAsyncDisposable
 {
+    /// <summary>The cluster's database (its connection string).</summary>
+    public string Db { get; } = db;
+
     public List<NodeProcess> Nodes { get; } = [];
     public List<int> Ports { get; } = [];
 
     public string NameOf(int i) => $"127.0.0.1:{Ports[i]}";
 
     /// <summary>Starts <paramref name="count"/> nodes (the first is the seed), waits until all are up and every node hosts a share of the default queue's partitions.</summary>
-    public static async Task<TestCluster> StartAsync(PostgresServer postgres, ITestOutputHelper output, int count = 3,
+    public static async Task<TestCluster> StartAsync(PostgresServer postgres, ITestOutputHelper? output, int count = 3,
         Func<int, Dictionary<string, string>>? extraEnv = null)
     {
         var cluster = new TestCluster(await postgres.CreateDatabaseAsync(), output);
@@ -42,7 +45,7 @@ public sealed class TestCluster(string db, ITestOutputHelper output) : IAsyncDis
         var env = new Dictionary<string, string>
         {
             ["JOBS_PERSISTENCE"] = "postgres",
-            ["JOBS_DB"] = db,
+            ["JOBS_DB"] = Db,
             ["JOBS_CLUSTER_PORT"] = Ports[i].ToString(),
             ["JOBS_CLUSTER_SEEDS"] = $"127.0.0.1:{Ports[0]}",
             ["JOBS_CAPACITY"] = "4",
