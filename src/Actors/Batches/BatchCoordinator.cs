@@ -23,7 +23,7 @@ public sealed class BatchCoordinator : ReceivePersistentActor, IWithTimers
 {
     public delegate Task SubmitOne(JobSpec spec, string jobId, string batchId, CancellationToken ct);
 
-    private sealed record Submitted(IReadOnlyList<string> JobIds);
+    private sealed record Submitted(string Tenant, IReadOnlyList<string> JobIds);
     private sealed record SubmitFailed(string Reason);
     private sealed record Counted(IReadOnlyDictionary<JobStatus, int> Counts, IActorRef? ReplyTo, bool Created);
     private sealed record CheckCompletion;
@@ -38,7 +38,6 @@ public sealed class BatchCoordinator : ReceivePersistentActor, IWithTimers
     private readonly List<IActorRef> _waiting = [];
     private BatchState _state = BatchState.Empty;
     private bool _submitting;
-    private string? _tenant;
 
     public BatchCoordinator(string batchId, SubmitOne submit, IJobReadStore readStore, string node)
     {
@@ -97,9 +96,8 @@ public sealed class BatchCoordinator : ReceivePersistentActor, IWithTimers
             ? PartitionLayout.IdFor(spec.Queue, JobIds.ForBatchJob(b.Tenant, b.BatchId, i))
             : JobIds.ForNewJob(spec, DateTimeOffset.UtcNow)).ToArray();
         SubmitAll(b, ids, submit, batchId).PipeTo(Self,
-            success: () => new Submitted(ids),
+            success: () => new Submitted(b.Tenant, ids),
             failure: e => new SubmitFailed($"the batch could not be stored completely ({e.GetBaseException().Message}); post it again: jobs already stored are not duplicated"));
-        _tenant = b.Tenant;
     }
 
     private static Task SubmitAll(SubmitBatch b, string[] ids, SubmitOne submit, string batchId) =>
@@ -108,7 +106,7 @@ public sealed class BatchCoordinator : ReceivePersistentActor, IWithTimers
 
     private void OnSubmitted(Submitted s)
     {
-        Persist(new BatchAccepted(_batchId, _tenant ?? "default", s.JobIds, Context.System.Scheduler.Now), e =>
+        Persist(new BatchAccepted(_batchId, s.Tenant, s.JobIds, Context.System.Scheduler.Now), e =>
         {
             _state = _state.Apply(e);
             _submitting = false;
