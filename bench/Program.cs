@@ -13,7 +13,7 @@ var jobs = Opt("--jobs", 20_000);
 // Hangfire runs ~100 jobs/s here, so 20,000 would take minutes per configuration; its rate is steady after the first second.
 var hangfireJobs = Opt("--hangfire-jobs", 3_000);
 var capacity = Opt("--capacity", 64);
-var known = new[] { "all", Throughput.Name, Latency.Name, Ceiling.Name, Failover.Name, Backlog.Name, "throughput-cluster" };
+var known = new[] { "all", Throughput.Name, Latency.Name, Ceiling.Name, Failover.Name, Backlog.Name, "throughput-cluster", "throughput-postgres", BacklogState.Name };
 if (!known.Contains(scenario))
 {
     Console.Error.WriteLine($"usage: bench [{string.Join('|', known)}] [--runs N] [--jobs N] [--hangfire-jobs N] [--capacity N]");
@@ -45,6 +45,9 @@ try
             foreach (var workers in new[] { 10, 20 })
                 await Throughput.Hangfire(results, pg, workers, hangfireJobs);
         }
+    if (scenario == "throughput-postgres") // one node on PostgreSQL alone: the profiling target
+        for (var r = 0; r < runs; r++)
+            await Throughput.OursInProcess(results, "jobs-postgres-1node", await pg.CreateDatabaseAsync(), jobs, capacity);
     if (scenario == "throughput-cluster")
         for (var r = 0; r < runs; r++)
             await Throughput.OursCluster(results, pg, jobs);
@@ -67,6 +70,8 @@ try
                 await Guard(() => Failover.Measure(results, pg, system, env));
             }
         }
+    if (Runs(Backlog.Name) || scenario == BacklogState.Name)
+        BacklogState.Measure(results, 100_000);
     if (Runs(Backlog.Name))
         for (var r = 0; r < runs; r++)
         {

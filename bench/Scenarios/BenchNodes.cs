@@ -12,6 +12,9 @@ public static class BenchNodes
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information", // NodeProcess waits for "Now listening on"
         };
         foreach (var (k, v) in extra ?? []) env[k] = v;
+        // experiments: BENCH_NODE_ENV="DOTNET_gcServer=0;JOBS_CAPACITY=8" is added to every node's environment
+        foreach (var pair in (Environment.GetEnvironmentVariable("BENCH_NODE_ENV") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+            if (pair.Split('=', 2) is [var key, var value]) env[key.Trim()] = value.Trim();
         return env;
     }
 }

@@ -19,11 +19,11 @@ public sealed record JobEngineOptions
     public IReadOnlyList<string> Queues => Engine.Queues;
     public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(15);
     /// <summary>Failure detection: how long heartbeats may be missing before a node is unreachable (Akka's acceptable-heartbeat-pause).</summary>
-    public TimeSpan HeartbeatPause { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan HeartbeatPause { get; init; } = TimeSpan.FromSeconds(2);
     /// <summary>Split-brain resolver: how long membership must be stable (with unreachable nodes) before the minority is downed.</summary>
-    public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(2);
     /// <summary>After a node is downed, how long before its partitions start elsewhere (time for the downed side to stop itself).</summary>
-    public TimeSpan DownRemovalMargin { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan DownRemovalMargin { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>How long a batch submission may take (its coordinator submits every job before answering).</summary>
     public TimeSpan BatchTimeout { get; init; } = TimeSpan.FromSeconds(120);
     public JobEngineSettings Engine { get; init; } = new();

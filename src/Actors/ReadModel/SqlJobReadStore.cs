@@ -81,7 +81,10 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
         var fresh = events.Where(e => e.Offset > stored).ToArray();
         if (fresh.Length == 0) return;
 
-        var rows = await LoadAsync(c, tx, fresh.Select(e => e.Event.JobId).Distinct().ToArray(), ct);
+        // A job whose first event here is its acceptance has no row yet: load only the others.
+        var firstEvents = new Dictionary<string, IJobEvent>(StringComparer.Ordinal);
+        foreach (var (_, e) in fresh) firstEvents.TryAdd(e.JobId, e);
+        var rows = await LoadAsync(c, tx, firstEvents.Where(kv => kv.Value is not JobAccepted).Select(kv => kv.Key).ToArray(), ct);
         var purged = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (_, e) in fresh)
         {
@@ -95,42 +98,9 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
             else if (e is JobRequeued) purged.Remove(job.Id);
         }
 
-        await using (var upsert = c.CreateCommand())
-        {
-            upsert.Transaction = tx;
-            upsert.CommandText = """
-                INSERT INTO jobs (id, type, queue, tenant, batch_id, status, created_at, run_at, finished_at, in_dlq, record)
-                VALUES (@id, @type, @queue, @tenant, @batch, @status, @created, @runAt, @finished, @dlq, @record)
-                ON CONFLICT(id) DO UPDATE SET status = excluded.status, run_at = excluded.run_at,
-                    finished_at = excluded.finished_at, in_dlq = excluded.in_dlq, record = excluded.record;
-                """;
-            var p = new Dictionary<string, DbParameter>();
-            foreach (var name in new[] { "$id", "$type", "$queue", "$tenant", "$batch", "$status", "$created", "$runAt", "$finished", "$dlq", "$record" })
-            {
-                var parameter = upsert.CreateParameter();
-                parameter.ParameterName = "@" + name[1..];
-                upsert.Parameters.Add(parameter);
-                p[name] = parameter;
-            }
-            foreach (var job in rows.Values)
-            {
-                p["$id"].Value = job.Id;
-                p["$type"].Value = job.Spec.Type;
-                p["$queue"].Value = job.Spec.Queue;
-                p["$tenant"].Value = job.Spec.Tenant;
-                p["$batch"].Value = (object?)job.BatchId ?? DBNull.Value;
-                p["$status"].Value = JobRules.Status(job.Status);
-                p["$created"].Value = job.CreatedAt.UtcTicks;
-                p["$runAt"].Value = job.RunAt is { } r ? r.UtcTicks : DBNull.Value;
-                p["$finished"].Value = job.CompletedAt is { } f ? f.UtcTicks : DBNull.Value;
-                p["$dlq"].Value = job.Status == JobStatus.Failed && !purged.Contains(job.Id) ? 1 : 0;
-                p["$runAt"].DbType = System.Data.DbType.Int64;
-                p["$finished"].DbType = System.Data.DbType.Int64;
-                p["$batch"].DbType = System.Data.DbType.String;
-                p["$record"].Value = JsonSerializer.Serialize(job, JobsSerializer.Options);
-                await upsert.ExecuteNonQueryAsync(ct);
-            }
-        }
+        var changed = rows.Values.Select(job => new Row(job, job.Status == JobStatus.Failed && !purged.Contains(job.Id))).ToArray();
+        if (dialect == SqlDialect.Postgres) await UpsertAllAsync((NpgsqlConnection)c, (NpgsqlTransaction)tx, changed, ct);
+        else await UpsertEachAsync(c, tx, changed, ct);
 
         await using (var off = c.CreateCommand())
         {
@@ -141,6 +111,79 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
             await off.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
+    }
+
+    private sealed record Row(JobRecord Job, bool InDlq)
+    {
+        public string Status => JobRules.Status(Job.Status);
+        public long? RunAt => Job.RunAt?.UtcTicks;
+        public long? Finished => Job.CompletedAt?.UtcTicks;
+        public string Record => JsonSerializer.Serialize(Job, JobsSerializer.Options);
+    }
+
+    private const string UpsertConflict = """
+        ON CONFLICT(id) DO UPDATE SET status = excluded.status, run_at = excluded.run_at,
+            finished_at = excluded.finished_at, in_dlq = excluded.in_dlq, record = excluded.record;
+        """;
+
+    /// <summary>PostgreSQL: every changed row in one statement (arrays unnested), one round trip per group of events.</summary>
+    private static async Task UpsertAllAsync(NpgsqlConnection c, NpgsqlTransaction tx, IReadOnlyList<Row> rows, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"""
+            INSERT INTO jobs (id, type, queue, tenant, batch_id, status, created_at, run_at, finished_at, in_dlq, record)
+            SELECT * FROM unnest(@id, @type, @queue, @tenant, @batch, @status, @created, @runAt, @finished, @dlq, @record)
+            {UpsertConflict}
+            """, c, tx);
+        cmd.Parameters.AddWithValue("id", rows.Select(r => r.Job.Id).ToArray());
+        cmd.Parameters.AddWithValue("type", rows.Select(r => r.Job.Spec.Type).ToArray());
+        cmd.Parameters.AddWithValue("queue", rows.Select(r => r.Job.Spec.Queue).ToArray());
+        cmd.Parameters.AddWithValue("tenant", rows.Select(r => r.Job.Spec.Tenant).ToArray());
+        cmd.Parameters.Add(new NpgsqlParameter("batch", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = rows.Select(r => r.Job.BatchId).ToArray() });
+        cmd.Parameters.AddWithValue("status", rows.Select(r => r.Status).ToArray());
+        cmd.Parameters.AddWithValue("created", rows.Select(r => r.Job.CreatedAt.UtcTicks).ToArray());
+        cmd.Parameters.AddWithValue("runAt", rows.Select(r => r.RunAt).ToArray());
+        cmd.Parameters.AddWithValue("finished", rows.Select(r => r.Finished).ToArray());
+        cmd.Parameters.AddWithValue("dlq", rows.Select(r => r.InDlq ? 1 : 0).ToArray());
+        cmd.Parameters.AddWithValue("record", rows.Select(r => r.Record).ToArray());
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>SQLite (in-process, no round trips): one prepared statement per row.</summary>
+    private static async Task UpsertEachAsync(DbConnection c, DbTransaction tx, IReadOnlyList<Row> rows, CancellationToken ct)
+    {
+        await using var upsert = c.CreateCommand();
+        upsert.Transaction = tx;
+        upsert.CommandText = $"""
+            INSERT INTO jobs (id, type, queue, tenant, batch_id, status, created_at, run_at, finished_at, in_dlq, record)
+            VALUES (@id, @type, @queue, @tenant, @batch, @status, @created, @runAt, @finished, @dlq, @record)
+            {UpsertConflict}
+            """;
+        var p = new Dictionary<string, DbParameter>();
+        foreach (var name in new[] { "id", "type", "queue", "tenant", "batch", "status", "created", "runAt", "finished", "dlq", "record" })
+        {
+            var parameter = upsert.CreateParameter();
+            parameter.ParameterName = "@" + name;
+            upsert.Parameters.Add(parameter);
+            p[name] = parameter;
+        }
+        p["runAt"].DbType = System.Data.DbType.Int64;
+        p["finished"].DbType = System.Data.DbType.Int64;
+        p["batch"].DbType = System.Data.DbType.String;
+        foreach (var row in rows)
+        {
+            p["id"].Value = row.Job.Id;
+            p["type"].Value = row.Job.Spec.Type;
+            p["queue"].Value = row.Job.Spec.Queue;
+            p["tenant"].Value = row.Job.Spec.Tenant;
+            p["batch"].Value = (object?)row.Job.BatchId ?? DBNull.Value;
+            p["status"].Value = row.Status;
+            p["created"].Value = row.Job.CreatedAt.UtcTicks;
+            p["runAt"].Value = (object?)row.RunAt ?? DBNull.Value;
+            p["finished"].Value = (object?)row.Finished ?? DBNull.Value;
+            p["dlq"].Value = row.InDlq ? 1 : 0;
+            p["record"].Value = row.Record;
+            await upsert.ExecuteNonQueryAsync(ct);
+        }
     }
 
     public async Task<JobView?> GetAsync(string jobId, CancellationToken ct = default)

@@ -18,7 +18,9 @@ namespace Jobs.Actors.Sharding;
 /// <item>No rebalance while any member is unreachable or not Up: a hand-off needs an answer from
 /// every region, and a frozen node would hold the moving partitions unavailable until the
 /// hand-off timeout (akka/akka-core#26501). Failover does not need a rebalance: a downed node's
-/// partitions are simply allocated afresh.</item>
+/// partitions are simply allocated afresh. Likewise none while a region of a node that has already
+/// left the membership (downed and removed) still holds shards: it would never answer the hand-off,
+/// and its partitions would wait for the hand-off timeout instead of being allocated at once.</item>
 /// </list>
 /// </summary>
 public sealed class QueueAwareAllocationStrategy(ActorSystem system, PartitionLayout layout) : IShardAllocationStrategy
@@ -49,7 +51,10 @@ public sealed class QueueAwareAllocationStrategy(ActorSystem system, PartitionLa
         IImmutableSet<string> rebalanceInProgress)
     {
         IImmutableSet<string> none = ImmutableHashSet<string>.Empty;
-        if (rebalanceInProgress.Count > 0 || !ClusterIsSettled()) return Task.FromResult(none);
+        // A region whose node is gone (downed, removed) still holds its shards until the coordinator
+        // sees it terminate; "moving" them would start a hand-off nobody answers.
+        if (rebalanceInProgress.Count > 0 || !ClusterIsSettled() || !currentShardAllocations.Keys.All(IsHealthy))
+            return Task.FromResult(none);
         return Task.FromResult<IImmutableSet<string>>(PickMoves(currentShardAllocations, Serves).ToImmutableHashSet());
     }
 
