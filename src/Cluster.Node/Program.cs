@@ -2,16 +2,28 @@ using Jobs.Actors.Handlers;
 using Jobs.Actors.Hosting;
 using Jobs.Node.Api;
 using Jobs.Node.Configuration;
+using Jobs.Node.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls(NodeSettings.DefaultUrls);
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024 * 1024);
-builder.Logging.AddSimpleConsole(o =>
-{
-    o.SingleLine = true;
-    o.TimestampFormat = "HH:mm:ss.fff ";
-});
+// Structured logs: Akka's log events are routed here too (Akka.Hosting's logger factory). Scopes
+// carry JobId/Attempt for handler logs; JOBS_LOG_FORMAT=json writes one JSON object per line.
+if (string.Equals(builder.Configuration["JOBS_LOG_FORMAT"], "json", StringComparison.OrdinalIgnoreCase))
+    builder.Logging.ClearProviders().AddJsonConsole(o =>
+    {
+        o.IncludeScopes = true;
+        o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        o.UseUtcTimestamp = true;
+    });
+else
+    builder.Logging.AddSimpleConsole(o =>
+    {
+        o.SingleLine = true;
+        o.IncludeScopes = true;
+        o.TimestampFormat = "HH:mm:ss.fff ";
+    });
 
 var options = NodeSettings.Read(builder.Configuration);
 var pluginTypes = new List<string>();
@@ -21,9 +33,14 @@ builder.Services.AddJobEngine(options, handlers =>
         pluginTypes.AddRange(handlers.AddFromAssembly(path));
 });
 builder.Services.AddSingleton(sp => new JobRequestParser(sp.GetRequiredService<JobHandlerRegistry>(), options.Queues));
+var apiKeys = NodeSettings.ApiKeys(builder.Configuration);
+builder.Services.AddSingleton(apiKeys);
+builder.Services.AddNodeTelemetry(builder.Configuration);
 
 var app = builder.Build();
 app.UseMiddleware<Jobs.Node.Api.ProblemMiddleware>();
+app.UseMiddleware<Jobs.Node.Security.ApiKeyMiddleware>();
+app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapHealthEndpoints();
 app.MapJobEndpoints();
 app.MapClusterEndpoints();
@@ -33,6 +50,10 @@ var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Jobs.N
 log.LogInformation("jobs node: persistence={Persistence} data={DataDir} cluster={Host}:{Port} capacity={Capacity} partitions={Partitions} handlers={Handlers}",
     options.Persistence, Path.GetFullPath(options.DataDir), options.ClusterHost, options.ClusterPort,
     options.Engine.Capacity, options.Engine.Partitions, string.Join(",", app.Services.GetRequiredService<JobHandlerRegistry>().Types));
+if (apiKeys.Configured)
+    log.LogInformation("API keys: {Count} configured; every /api route needs Authorization: Bearer <key>", apiKeys.Count);
+else
+    log.LogWarning("no API keys configured (JOBS_API_KEYS): the API answers loopback callers only");
 var shutdown = Akka.Actor.CoordinatedShutdown.Get(app.Services.GetRequiredService<Akka.Actor.ActorSystem>());
 app.Run();
 return Jobs.Node.Hosting.NodeExitCode.For(shutdown.ShutdownReason);

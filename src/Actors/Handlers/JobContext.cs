@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Jobs.Messages;
 using Jobs.Messages.Serialization;
 
@@ -13,7 +15,8 @@ public sealed class JobContext(
     string? payloadJson,
     string tenant,
     TimeSpan timeout,
-    IJobProgressSink progress)
+    IJobProgressSink progress,
+    ILogger? logger = null)
 {
     public string JobId { get; } = jobId;
     public string Type { get; } = type;
@@ -24,6 +27,9 @@ public sealed class JobContext(
     public string Tenant { get; } = tenant;
     /// <summary>The attempt's time limit (the job's timeoutMs).</summary>
     public TimeSpan Timeout { get; } = timeout;
+
+    /// <summary>A logger whose every line carries this job's id and attempt (as log scope <c>JobId</c>, <c>Attempt</c>).</summary>
+    public ILogger Logger { get; } = logger is null ? NullLogger.Instance : new JobScopedLogger(logger, jobId, attempt);
 
     /// <summary>Reports progress. Cheap to call often: updates are throttled before they leave the node.</summary>
     public void ReportProgress(double? percent, string? message = null, string? stage = null) =>
@@ -46,4 +52,20 @@ public sealed class JobContext(
 public interface IJobProgressSink
 {
     void Report(JobProgress progress);
+}
+
+/// <summary>Wraps a logger so every entry is written inside a scope with the job id and attempt.</summary>
+internal sealed class JobScopedLogger(ILogger inner, string jobId, int attempt) : ILogger
+{
+    private readonly KeyValuePair<string, object?>[] _scope = [new("JobId", jobId), new("Attempt", attempt)];
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
+
+    public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        using var _ = inner.BeginScope(_scope);
+        inner.Log(logLevel, eventId, state, exception, formatter);
+    }
 }

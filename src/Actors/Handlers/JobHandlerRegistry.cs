@@ -24,6 +24,9 @@ public sealed partial class JobHandlerRegistry
 
     public IReadOnlyList<string> Types { get; }
 
+    /// <summary>Where handlers' <c>JobContext.Logger</c> writes (set by the hosting; none in bare tests).</summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
+
     public bool Contains(string type) => _factories.ContainsKey(type);
 
     public IJobHandler Create(string type) =>
@@ -47,12 +50,14 @@ public sealed class JobHandlerRegistryBuilder
     public JobHandlerRegistryBuilder Add<THandler>(string type) where THandler : IJobHandler, new() =>
         Add(type, () => new THandler());
 
-    /// <summary>The built-ins of API.md: <c>noop</c> and <c>script</c>.</summary>
-    public JobHandlerRegistryBuilder AddBuiltIns(ScriptLimits? scriptLimits = null)
+    /// <summary>The built-ins of API.md: <c>noop</c>, <c>script</c> and <c>http</c> (deny-all unless hosts are allowed).</summary>
+    public JobHandlerRegistryBuilder AddBuiltIns(ScriptLimits? scriptLimits = null, HttpJobSettings? http = null)
     {
         var limits = scriptLimits ?? ScriptLimits.Default;
+        var httpSettings = http ?? HttpJobSettings.DenyAll;
         Add("noop", () => NoopHandler.Instance);
         Add("script", () => new ScriptHandler(limits));
+        Add("http", () => new HttpHandler(httpSettings));
         return this;
     }
 

@@ -10,6 +10,7 @@ using Akka.Hosting;
 using Akka.Remote.Hosting;
 using Jobs.Actors.Capacity;
 using Jobs.Actors.Handlers;
+using Jobs.Actors.Observability;
 using Jobs.Actors.ReadModel;
 using Jobs.Actors.Sharding;
 using Jobs.Actors.Supervision;
@@ -33,7 +34,7 @@ public static class JobEngineHostingExtensions
     public static IServiceCollection AddJobEngine(this IServiceCollection services, JobEngineOptions options,
         Action<JobHandlerRegistryBuilder>? configureHandlers = null)
     {
-        var builder = new JobHandlerRegistryBuilder().AddBuiltIns();
+        var builder = new JobHandlerRegistryBuilder().AddBuiltIns(http: options.Http);
         configureHandlers?.Invoke(builder);
         var handlers = builder.Build();
         JobsAkkaConfig.PrepareStorage(options);
@@ -46,7 +47,11 @@ public static class JobEngineHostingExtensions
         services.AddSingleton(sp => new JobClient(
             sp.GetRequiredService<ActorRegistry>().Get<JobPartitionRegion>(), readStore, options,
             sp.GetRequiredService<ActorRegistry>().Get<BatchRouter>()));
-        services.AddAkka(options.SystemName, (b, _) => b.WithJobEngine(options, handlers, readStore));
+        services.AddAkka(options.SystemName, (b, sp) =>
+        {
+            handlers.LoggerFactory ??= sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>();
+            b.WithJobEngine(options, handlers, readStore);
+        });
         return services;
     }
 
@@ -73,10 +78,16 @@ public static class JobEngineHostingExtensions
                 // No seeds: a one-node cluster that joins itself (works with JOBS_CLUSTER_PORT=0 too).
                 if (seeds.Length == 0) cluster.Join(cluster.SelfAddress);
                 var node = NodeName(cluster.SelfAddress);
-                var capacity = system.ActorOf(NodeCapacity.Props(engine.Capacity), "capacity");
+                var capacity = system.ActorOf(NodeCapacity.Props(engine.Capacity,
+                    MemoryGuard.Create(engine.MemoryHighBytes, engine.MemoryLowBytes)), "capacity");
                 var events = system.ActorOf(JobEventsPublisher.Props(engine.Layout), "job-events");
                 registry.Register<NodeCapacity>(capacity);
                 registry.Register<JobEventsPublisher>(events);
+                registry.Register<NodeStatsView>(system.ActorOf(NodeStatsView.Props(engine.StatsStaleAfter), "node-stats-view"));
+                system.ActorOf(NodeStatsPublisher.Props(cluster.SelfAddress.ToString(), capacity, engine.StatsInterval), "node-stats");
+                JobMetrics.ObserveMembers(() => cluster.State.Members
+                    .GroupBy(m => cluster.State.Unreachable.Contains(m) ? "unreachable" : m.Status.ToString().ToLowerInvariant())
+                    .Select(g => new System.Diagnostics.Metrics.Measurement<int>(g.Count(), new KeyValuePair<string, object?>("status", g.Key))));
 
                 // Started directly (not WithShardRegion) to plug in the queue-aware allocation strategy.
                 IActorRef? region = null;

@@ -27,6 +27,8 @@ public sealed record JobEngineOptions
     /// <summary>How long a batch submission may take (its coordinator submits every job before answering).</summary>
     public TimeSpan BatchTimeout { get; init; } = TimeSpan.FromSeconds(120);
     public JobEngineSettings Engine { get; init; } = new();
+    /// <summary>The <c>http</c> job type's allow-list and limits (deny-all by default).</summary>
+    public Jobs.Actors.Handlers.HttpJobSettings Http { get; init; } = Jobs.Actors.Handlers.HttpJobSettings.DenyAll;
 
     public string JournalPath => Path.GetFullPath(Path.Combine(DataDir, "journal.db"));
     public string ReadModelPath => Path.GetFullPath(Path.Combine(DataDir, "readmodel.db"));

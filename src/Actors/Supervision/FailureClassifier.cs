@@ -18,17 +18,24 @@ public static class FailureClassifier
 {
     public static (FailureKind Kind, string Message) Classify(Exception e)
     {
+        var (kind, message, _) = ClassifyWithDelay(e);
+        return (kind, message);
+    }
+
+    /// <summary>The kind, the message, and the least wait before a retry the handler asked for (a Retry-After).</summary>
+    public static (FailureKind Kind, string Message, TimeSpan? RetryAfter) ClassifyWithDelay(Exception e)
+    {
         if (e is not JobAttemptFailedException f)
-            return (FailureKind.Transient, $"runner crashed: {e.GetType().Name}: {e.Message}");
+            return (FailureKind.Transient, $"runner crashed: {e.GetType().Name}: {e.Message}", null);
         var cause = f.InnerException!;
-        if (f.Cancelled) return (FailureKind.Cancelled, "cancelled by request");
-        if (f.TimedOut) return (FailureKind.Timeout, cause.Message);
+        if (f.Cancelled) return (FailureKind.Cancelled, "cancelled by request", null);
+        if (f.TimedOut) return (FailureKind.Timeout, cause.Message, null);
         return cause switch
         {
-            PermanentJobException => (FailureKind.Permanent, cause.Message),
-            JobTimeoutException or TimeoutException => (FailureKind.Timeout, cause.Message),
-            TransientJobException => (FailureKind.Transient, cause.Message),
-            _ => (FailureKind.Transient, $"{cause.GetType().Name}: {cause.Message}"),
+            PermanentJobException => (FailureKind.Permanent, cause.Message, null),
+            JobTimeoutException or TimeoutException => (FailureKind.Timeout, cause.Message, null),
+            TransientJobException t => (FailureKind.Transient, cause.Message, t.RetryAfter),
+            _ => (FailureKind.Transient, $"{cause.GetType().Name}: {cause.Message}", null),
         };
     }
 }

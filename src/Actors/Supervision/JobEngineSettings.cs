@@ -14,7 +14,7 @@ public sealed record JobEngineSettings
     /// <summary>Finished (completed/cancelled) jobs each partition keeps in memory for read-your-writes.</summary>
     public int RecentFinishedPerPartition { get; init; } = 256;
     /// <summary>How often every node wakes all partitions (a partition that moved resumes within this).</summary>
-    public TimeSpan KeeperInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan KeeperInterval { get; init; } = TimeSpan.FromMilliseconds(500);
     /// <summary>How often a waiting job re-asks its dependencies' partitions (covers lost messages and moved partitions).</summary>
     public TimeSpan WatchInterval { get; init; } = TimeSpan.FromSeconds(3);
     /// <summary>
@@ -39,6 +39,15 @@ public sealed record JobEngineSettings
     public int QueuePartitions { get; init; } = 8;
     /// <summary>Queues this node runs jobs of (its roles that name a queue).</summary>
     public IReadOnlyList<string> ServedQueues { get; init; } = [PartitionLayout.DefaultQueue];
+
+    /// <summary>How often the node publishes its stats heartbeat (through Akka, not the database).</summary>
+    public TimeSpan StatsInterval { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>A node whose last heartbeat is older than this is reported stale by /api/nodes.</summary>
+    public TimeSpan StatsStaleAfter { get; init; } = TimeSpan.FromSeconds(6);
+    /// <summary>Memory high-watermark (process working set); above it no new attempts start. 0: off.</summary>
+    public long MemoryHighBytes { get; init; }
+    /// <summary>Low-watermark (attempts start again under it); null: 80 % of the high one.</summary>
+    public long? MemoryLowBytes { get; init; }
 
     private PartitionLayout? _layout;
 

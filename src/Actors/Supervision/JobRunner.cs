@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Akka.Actor;
+using Jobs.Actors.Observability;
 using Jobs.Actors.Handlers;
 using Jobs.Messages;
 using Jobs.Messages.Serialization;
@@ -27,6 +29,7 @@ public sealed class JobRunner : ReceiveActor, IWithTimers
     private bool _cancelRequested;
     private JobProgress? _unsentProgress;
     private DateTime _lastProgressSent = DateTime.MinValue;
+    private Activity? _activity;
 
     public JobRunner(JobRecord job, int attempt, JobHandlerRegistry handlers, JobEngineSettings settings)
     {
@@ -59,16 +62,25 @@ public sealed class JobRunner : ReceiveActor, IWithTimers
     {
         var self = Self;
         var context = new JobContext(_job.Id, _job.Spec.Type, _attempt, _job.Spec.MaxAttempts, _job.Spec.Payload,
-            _job.Spec.Tenant, TimeSpan.FromMilliseconds(_job.Spec.TimeoutMs), new ProgressSink(self));
+            _job.Spec.Tenant, TimeSpan.FromMilliseconds(_job.Spec.TimeoutMs), new ProgressSink(self),
+            _handlers.LoggerFactory?.CreateLogger("Jobs.Handlers." + _job.Spec.Type));
         var handlers = _handlers;
         var token = _cts.Token;
+        // One span per attempt; the handler's own spans (HTTP calls…) become its children. The
+        // actor's thread must not keep it as Activity.Current, so the previous one is restored.
+        var previous = Activity.Current;
+        _activity = JobMetrics.Tracing.StartActivity("job.attempt");
+        _activity?.SetTag("job.id", _job.Id).SetTag("job.type", _job.Spec.Type).SetTag("job.queue", _job.Spec.Queue)
+            .SetTag("job.attempt", _attempt).SetTag("job.tenant", _job.Spec.Tenant);
         Task.Run(async () => await handlers.Create(context.Type).HandleAsync(context, token).ConfigureAwait(false), token)
             .PipeTo(self, success: r => new HandlerSucceeded(r), failure: e => new HandlerFailed(Unwrap(e)));
+        Activity.Current = previous;
         Timers.StartSingleTimer("timeout", new TimedOut(), TimeSpan.FromMilliseconds(_job.Spec.TimeoutMs));
     }
 
     protected override void PostStop()
     {
+        EndActivity("stopped", ActivityStatusCode.Error);
         _cts.Cancel();
         _cts.Dispose();
     }
@@ -93,6 +105,7 @@ public sealed class JobRunner : ReceiveActor, IWithTimers
         }
         SendProgress();
         Timers.CancelAll();
+        EndActivity("completed", ActivityStatusCode.Ok);
         Context.Parent.Tell(new AttemptSucceeded(_job.Id, _attempt, json));
         Become(() => ReceiveAny(_ => { }));
     }
@@ -101,7 +114,18 @@ public sealed class JobRunner : ReceiveActor, IWithTimers
     {
         if (timedOut) _cts.Cancel();
         var cancelled = _cancelRequested && !timedOut;
+        _activity?.SetTag("error.message", cause.Message);
+        EndActivity(timedOut ? "timeout" : cancelled ? "cancelled" : "failed", ActivityStatusCode.Error);
         throw new JobAttemptFailedException(_job.Id, _attempt, cause, timedOut, cancelled);
+    }
+
+    private void EndActivity(string outcome, ActivityStatusCode status)
+    {
+        if (_activity is null) return;
+        _activity.SetTag("job.outcome", outcome);
+        _activity.SetStatus(status);
+        _activity.Dispose();
+        _activity = null;
     }
 
     private void OnProgress(JobProgress p)

@@ -3,6 +3,7 @@ using Akka.Event;
 using Akka.Persistence;
 using Jobs.Actors.Capacity;
 using Jobs.Actors.Handlers;
+using Jobs.Actors.Observability;
 using Jobs.Actors.ReadModel;
 using Jobs.Messages;
 
@@ -43,7 +44,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
 
     private readonly Dictionary<string, (IActorRef Runner, int Attempt)> _runners = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, string> _jobOfRunner = new();
-    private readonly Dictionary<string, (int Attempt, FailureKind Kind, string Message)> _failures = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int Attempt, FailureKind Kind, string Message, TimeSpan? RetryAfter)> _failures = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JobProgress> _progress = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JobView> _recent = new(StringComparer.Ordinal);
     private readonly Queue<string> _recentOrder = new();
@@ -128,11 +129,17 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
     /// </summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(-1, -1, e =>
     {
-        var (kind, message) = FailureClassifier.Classify(e);
-        if (e is JobAttemptFailedException f) _failures[f.JobId] = (f.Attempt, kind, message);
+        var (kind, message, retryAfter) = FailureClassifier.ClassifyWithDelay(e);
+        if (e is JobAttemptFailedException f) _failures[f.JobId] = (f.Attempt, kind, message, retryAfter);
         else _log.Error(e, "partition {0}: a job runner crashed", _partitionId);
         return Directive.Stop;
     }, loggingEnabled: false);
+
+    protected override void PostStop()
+    {
+        JobMetrics.ForgetPartition(_partitionId);
+        base.PostStop();
+    }
 
     private void OnRecovered()
     {
@@ -293,16 +300,16 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
         if (!_jobOfRunner.TryGetValue(runner, out var jobId)) return;
         var attempt = _runners[jobId].Attempt;
         ForgetRunner(jobId, runner, stop: false);
-        var (kind, message) = _failures.Remove(jobId, out var f) && f.Attempt == attempt
-            ? (f.Kind, f.Message)
-            : (FailureKind.Transient, "the attempt's runner stopped unexpectedly");
+        var (kind, message, retryAfter) = _failures.Remove(jobId, out var f) && f.Attempt == attempt
+            ? (f.Kind, f.Message, f.RetryAfter)
+            : (FailureKind.Transient, "the attempt's runner stopped unexpectedly", (TimeSpan?)null);
         if (_state.Find(jobId) is not { Status: JobStatus.Running } job)
         {
             StopIfDrained();
             return;
         }
         _log.Info("job {0} attempt {1} failed ({2}): {3}", jobId, attempt, PartitionState.KindName(kind), message);
-        PersistEvents(RetryPolicy.AfterFailure(job, attempt, kind, message, Now, _random.NextDouble()));
+        PersistEvents(RetryPolicy.AfterFailure(job, attempt, kind, message, Now, _random.NextDouble(), retryAfter));
     }
 
     private void ForgetRunner(string jobId, IActorRef runner, bool stop)
@@ -342,10 +349,17 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
 
         var confirmed = 0;
         _eventsInFlight += events.Count;
+        var written = System.Diagnostics.Stopwatch.StartNew();
         PersistAllAsync(events, e =>
         {
             _eventsInFlight--;
-            _durable = _durable.Apply(e).State;
+            if (confirmed == 0) JobMetrics.RecordJournalWrite(written.Elapsed);
+            var before = _durable.Jobs.GetValueOrDefault(e.JobId);
+            var (durable, after) = _durable.Apply(e);
+            if (after is not null) JobMetrics.Record(e, before, after);
+            // Once nothing is in flight the eager state is all durable: share it instead of keeping
+            // a second copy of every job (the durable copy only differs while writes are pending).
+            _durable = _eventsInFlight == 0 ? _state : durable;
             if (notes[confirmed] is { } note)
             {
                 _events.Tell(note);
@@ -378,6 +392,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
     /// <summary>Promotes due jobs, re-arms the due timer and tells the gate about the head of the queue.</summary>
     private void AfterStateChange()
     {
+        JobMetrics.SetDepth(_partitionId, _queue, _state.Pending.Count);
         var now = Now;
         var promoted = _state.PromoteDue(now);
         if (!ReferenceEquals(promoted, _state))

@@ -18,7 +18,8 @@ public static class RetryPolicy
     }
 
     /// <summary>The events that record a failed attempt and decide its sequel: retry, dead-letter or cancel.</summary>
-    public static IReadOnlyList<IJobEvent> AfterFailure(JobRecord job, int attempt, FailureKind kind, string message, DateTimeOffset now, double random01)
+    public static IReadOnlyList<IJobEvent> AfterFailure(JobRecord job, int attempt, FailureKind kind, string message, DateTimeOffset now, double random01,
+        TimeSpan? retryAfter = null)
     {
         if (kind == FailureKind.Cancelled)
             return [new JobCancelled(job.Id, FailureKind.Cancelled, message, now)];
@@ -27,7 +28,9 @@ public static class RetryPolicy
         var retryable = kind is FailureKind.Transient or FailureKind.Timeout;
         if (retryable && attempt < job.Spec.MaxAttempts)
         {
-            var runAt = now + Backoff(job.Spec.Backoff, attempt, random01);
+            var delay = Backoff(job.Spec.Backoff, attempt, random01);
+            if (retryAfter is { } least && least > delay) delay = least; // the handler's Retry-After wins over a shorter backoff
+            var runAt = now + delay;
             return [failed, new JobRetryScheduled(job.Id, attempt + 1, runAt, now)];
         }
 

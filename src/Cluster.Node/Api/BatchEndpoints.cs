@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Jobs.Actors.Hosting;
 using Jobs.Messages;
+using Jobs.Node.Security;
 
 namespace Jobs.Node.Api;
 
@@ -23,7 +24,7 @@ public static partial class BatchEndpoints
         try
         {
             using var doc = await BodyReader.ReadJsonAsync(request, MaxBatchBodyBytes, ct);
-            batch = Parse(doc.RootElement, parser);
+            batch = Parse(doc.RootElement, parser, request.HttpContext.Principal());
         }
         catch (RequestException e)
         {
@@ -41,13 +42,15 @@ public static partial class BatchEndpoints
         }
     }
 
-    private static async Task<IResult> Get(string id, JobClient client, CancellationToken ct)
+    private static async Task<IResult> Get(string id, HttpContext http, JobClient client, CancellationToken ct)
     {
         if (!BatchId().IsMatch(id)) return Problems.NotFound($"no batch '{id}'");
-        return await client.GetBatchAsync(id, ct) is { } view ? Results.Json(Public(view), ApiJson.Options) : Problems.NotFound($"no batch '{id}'");
+        return await client.GetBatchAsync(id, ct) is { } view && http.Principal().Sees(view.Tenant)
+            ? Results.Json(Public(view), ApiJson.Options)
+            : Problems.NotFound($"no batch '{id}'");
     }
 
-    private static SubmitBatch Parse(JsonElement body, JobRequestParser parser)
+    private static SubmitBatch Parse(JsonElement body, JobRequestParser parser, ApiPrincipal caller)
     {
         if (body.ValueKind != JsonValueKind.Object) throw new RequestException(400, "a batch must be a JSON object {\"id\"?, \"jobs\": [...]}");
         foreach (var p in body.EnumerateObject())
@@ -70,7 +73,7 @@ public static partial class BatchEndpoints
         var i = 0;
         foreach (var job in jobs.EnumerateArray())
         {
-            specs[i] = parser.Parse(job, $"jobs[{i}].");
+            specs[i] = parser.Parse(job, $"jobs[{i}].", caller);
             i++;
         }
         var tenants = specs.Select(s => s.Tenant).Distinct().ToArray();

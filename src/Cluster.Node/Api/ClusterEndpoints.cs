@@ -1,10 +1,14 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
+using Akka.Hosting;
+using Jobs.Actors.Capacity;
+using Jobs.Actors.Observability;
+using Jobs.Messages;
 
 namespace Jobs.Node.Api;
 
-/// <summary>Read-only cluster views of API.md ("Cluster and nodes").</summary>
+/// <summary>Cluster and nodes management of API.md (who may call what: <see cref="Security.ApiKeyMiddleware"/>).</summary>
 public static class ClusterEndpoints
 {
     public const string PartitionRegion = "partitions";
@@ -33,10 +37,12 @@ public static class ClusterEndpoints
 
         app.MapPost("/api/cluster/leave", Leave);
 
-        app.MapGet("/api/cluster/sharding", async (ActorSystem system, CancellationToken ct) =>
+        app.MapGet("/api/cluster/sharding", async (ActorSystem system, string? region, CancellationToken ct) =>
         {
-            var region = ClusterSharding.Get(system).ShardRegion(PartitionRegion);
-            var stats = await region.Ask<ClusterShardingStats>(new GetClusterShardingStats(TimeSpan.FromSeconds(5)), TimeSpan.FromSeconds(10), ct);
+            if (region is not null && region != PartitionRegion)
+                return Problems.NotFound($"no shard region '{region}'; regions: {PartitionRegion}");
+            var shards = ClusterSharding.Get(system).ShardRegion(PartitionRegion);
+            var stats = await shards.Ask<ClusterShardingStats>(new GetClusterShardingStats(TimeSpan.FromSeconds(5)), TimeSpan.FromSeconds(10), ct);
             return Results.Json(new
             {
                 regions = new[]
@@ -44,7 +50,7 @@ public static class ClusterEndpoints
                     new
                     {
                         entityType = PartitionRegion,
-                        nodes = stats.Regions.Select(r => new
+                        nodes = stats.Regions.OrderBy(r => r.Key.ToString(), StringComparer.Ordinal).Select(r => new
                         {
                             address = r.Key.ToString(),
                             shards = r.Value.Stats.Count,
@@ -55,52 +61,154 @@ public static class ClusterEndpoints
                 },
             }, ApiJson.Options);
         });
+
+        app.MapPost("/api/cluster/down", Down);
+        app.MapPost("/api/cluster/down-unreachable", (ActorSystem system) =>
+        {
+            var cluster = Cluster.Get(system);
+            var unreachable = cluster.State.Unreachable.Select(m => m.Address).ToArray();
+            foreach (var a in unreachable) cluster.Down(a);
+            return Results.Json(new { downed = unreachable.Select(a => a.ToString()) }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
+        });
+
+        app.MapGet("/api/nodes", async (ActorRegistry registry, ActorSystem system, CancellationToken ct) =>
+        {
+            var view = await registry.GetAsync<NodeStatsView>(ct);
+            var list = await view.Ask<NodeStatsList>(GetNodeStats.Instance, TimeSpan.FromSeconds(5), ct);
+            var members = Cluster.Get(system).State.Members.ToDictionary(m => m.Address.ToString(), m => m);
+            return Results.Json(new
+            {
+                nodes = list.Nodes.Select(n => new
+                {
+                    address = n.Stats.Address,
+                    status = members.TryGetValue(n.Stats.Address, out var m) ? m.Status.ToString().ToLowerInvariant() : "removed",
+                    runningJobs = n.Stats.RunningJobs,
+                    capacity = n.Stats.Capacity,
+                    submitted = n.Stats.Submitted,
+                    processed = n.Stats.Processed,
+                    failed = n.Stats.Failed,
+                    retried = n.Stats.Retried,
+                    deadLettered = n.Stats.DeadLettered,
+                    lastHeartbeat = n.LastHeartbeat,
+                    stale = n.Stale,
+                    degraded = n.Stats.Degraded,
+                    uptimeSeconds = n.Stats.UptimeSeconds,
+                    memoryBytes = n.Stats.MemoryBytes,
+                    appVersion = n.Stats.AppVersion,
+                }),
+            }, ApiJson.Options);
+        });
+
+        app.MapPost("/api/nodes/memory-guard", SetMemoryGuard);
+
+        app.MapGet("/api/actors", (ActorSystem system, int? depth) =>
+        {
+            var d = depth ?? 3;
+            if (d is < 1 or > 10) return Problems.BadRequest("depth must be 1..10", "depth");
+            var ext = (ExtendedActorSystem)system;
+            return Results.Json(new
+            {
+                address = Cluster.Get(system).SelfAddress.ToString(),
+                actors = new[] { ActorTree.Of(ext.Guardian, d), ActorTree.Of(ext.SystemGuardian, d) },
+            }, ApiJson.Options);
+        });
+    }
+
+    /// <summary>POST /api/cluster/down {"address"}: marks a member down (use for a node known dead; a live one shuts itself down).</summary>
+    private static async Task<IResult> Down(HttpContext http, ActorSystem system, CancellationToken ct)
+    {
+        var cluster = Cluster.Get(system);
+        var (target, error) = await ReadAddress(http, required: true, ct);
+        if (error is not null) return error;
+        if (cluster.State.Members.All(m => m.Address != target))
+            return Problems.NotFound($"{target} is not a member of this cluster");
+        cluster.Down(target!);
+        return Results.Json(new { address = target!.ToString(), status = "down" }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>POST /api/nodes/memory-guard {"highMb", "lowMb"?}: this node's memory watermarks (0: off).</summary>
+    private static async Task<IResult> SetMemoryGuard(HttpContext http, ActorRegistry registry, CancellationToken ct)
+    {
+        long high;
+        long? low = null;
+        try
+        {
+            using var doc = await BodyReader.ReadJsonAsync(http.Request, 4096, ct);
+            var root = doc.RootElement;
+            if (root.ValueKind != System.Text.Json.JsonValueKind.Object) return Problems.BadRequest("body must be a JSON object {\"highMb\", \"lowMb\"?}");
+            foreach (var p in root.EnumerateObject())
+                if (p.Name is not ("highMb" or "lowMb")) return Problems.BadRequest($"unknown field '{p.Name}'; known: highMb, lowMb", p.Name);
+            if (!root.TryGetProperty("highMb", out var h) || !h.TryGetInt64(out high) || high < 0)
+                return Problems.BadRequest("highMb must be a whole number of MiB ≥ 0 (0 turns the guard off)", "highMb");
+            if (root.TryGetProperty("lowMb", out var l) && l.ValueKind != System.Text.Json.JsonValueKind.Null)
+            {
+                if (!l.TryGetInt64(out var lv) || lv < 0 || (high > 0 && lv > high))
+                    return Problems.BadRequest("lowMb must be a whole number of MiB between 0 and highMb", "lowMb");
+                low = lv << 20;
+            }
+        }
+        catch (RequestException e)
+        {
+            return e.ToResult();
+        }
+        var capacity = await registry.GetAsync<NodeCapacity>(ct);
+        var status = await capacity.Ask<CapacityStatus>(new SetMemoryWatermark(high << 20, low), TimeSpan.FromSeconds(5), ct);
+        return Results.Json(new
+        {
+            highMb = status.MemoryHighBytes >> 20,
+            lowMb = status.MemoryLowBytes >> 20,
+            memoryMb = status.MemoryBytes >> 20,
+            degraded = status.Degraded,
+        }, ApiJson.Options);
     }
 
     /// <summary>
     /// POST /api/cluster/leave {"address"?}: the member (default: this node) leaves gracefully —
     /// CoordinatedShutdown drains its running jobs, hands its partitions off and exits 0.
-    /// Management action: until API keys exist (issue 5) only loopback callers may use it.
     /// </summary>
     private static async Task<IResult> Leave(HttpContext http, ActorSystem system, CancellationToken ct)
     {
-        if (http.Connection.RemoteIpAddress is not { } ip || !System.Net.IPAddress.IsLoopback(ip))
-            return Problems.Of(StatusCodes.Status403Forbidden, "Forbidden", "cluster management is allowed only from loopback until admin keys are configured");
         var cluster = Cluster.Get(system);
-        var target = cluster.SelfAddress;
-        // An empty body (Content-Length 0 or none) means this node; any other body must be {"address"}.
-        if (http.Request.ContentLength is not 0 && (http.Request.ContentLength is > 0 || http.Request.Headers.TransferEncoding.Count > 0))
-        {
-            try
-            {
-                using var doc = await BodyReader.ReadJsonAsync(http.Request, 4096, ct);
-                if (doc.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object)
-                    return Problems.BadRequest("body must be a JSON object {\"address\"}");
-                foreach (var p in doc.RootElement.EnumerateObject())
-                    if (p.Name != "address") return Problems.BadRequest($"unknown field '{p.Name}'; known: address", p.Name);
-                if (doc.RootElement.TryGetProperty("address", out var a) && a.ValueKind != System.Text.Json.JsonValueKind.Null)
-                {
-                    if (a.ValueKind != System.Text.Json.JsonValueKind.String) return Problems.BadRequest("address must be a string like akka.tcp://jobs@host:port", "address");
-                    try
-                    {
-                        target = Address.Parse(a.GetString()!);
-                    }
-                    catch (Exception e) when (e is UriFormatException or ArgumentException or FormatException)
-                    {
-                        return Problems.BadRequest($"address '{a.GetString()}' is not an Akka address like akka.tcp://jobs@host:port", "address");
-                    }
-                }
-            }
-            catch (RequestException e)
-            {
-                return e.ToResult();
-            }
-        }
+        var (address, error) = await ReadAddress(http, required: false, ct);
+        if (error is not null) return error;
+        var target = address ?? cluster.SelfAddress;
         var member = cluster.State.Members.FirstOrDefault(m => m.Address == target);
         if (member is null) return Problems.NotFound($"{target} is not a member of this cluster");
         if (member.Status is not (MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Joining))
             return Problems.Conflict($"{target} is {member.Status.ToString().ToLowerInvariant()}; only a member that is up can leave");
         cluster.Leave(target);
         return Results.Json(new { address = target.ToString(), status = "leaving" }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>The body {"address"}: absent/empty body gives null unless <paramref name="required"/>.</summary>
+    private static async Task<(Address? Address, IResult? Error)> ReadAddress(HttpContext http, bool required, CancellationToken ct)
+    {
+        var hasBody = http.Request.ContentLength is > 0 || (http.Request.ContentLength is null && http.Request.Headers.TransferEncoding.Count > 0);
+        if (!hasBody)
+            return required ? (null, Problems.BadRequest("body must be a JSON object {\"address\": \"akka.tcp://jobs@host:port\"}", "address")) : (null, null);
+        try
+        {
+            using var doc = await BodyReader.ReadJsonAsync(http.Request, 4096, ct);
+            if (doc.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object)
+                return (null, Problems.BadRequest("body must be a JSON object {\"address\"}"));
+            foreach (var p in doc.RootElement.EnumerateObject())
+                if (p.Name != "address") return (null, Problems.BadRequest($"unknown field '{p.Name}'; known: address", p.Name));
+            if (!doc.RootElement.TryGetProperty("address", out var a) || a.ValueKind == System.Text.Json.JsonValueKind.Null)
+                return required ? (null, Problems.BadRequest("address is required", "address")) : (null, null);
+            if (a.ValueKind != System.Text.Json.JsonValueKind.String)
+                return (null, Problems.BadRequest("address must be a string like akka.tcp://jobs@host:port", "address"));
+            try
+            {
+                return (Address.Parse(a.GetString()!), null);
+            }
+            catch (Exception e) when (e is UriFormatException or ArgumentException or FormatException)
+            {
+                return (null, Problems.BadRequest($"address '{a.GetString()}' is not an Akka address like akka.tcp://jobs@host:port", "address"));
+            }
+        }
+        catch (RequestException e)
+        {
+            return (null, e.ToResult());
+        }
     }
 }

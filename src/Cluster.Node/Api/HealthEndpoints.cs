@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using Jobs.Actors.Capacity;
 using Jobs.Actors.Hosting;
 
 namespace Jobs.Node.Api;
@@ -9,9 +10,13 @@ public static class HealthEndpoints
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
-        app.MapGet("/readyz", async (ActorSystem system, JobEngineOptions options, CancellationToken ct) =>
+        app.MapGet("/readyz", async (ActorSystem system, JobEngineOptions options, Akka.Hosting.ActorRegistry registry, CancellationToken ct) =>
         {
             var problems = new List<string>();
+            var capacity = await registry.GetAsync<NodeCapacity>(ct);
+            var gate = await capacity.Ask<CapacityStatus>(GetCapacity.Instance, TimeSpan.FromSeconds(5), ct);
+            if (gate.Degraded)
+                problems.Add($"degraded: memory {gate.MemoryBytes >> 20} MiB is above the high-watermark {gate.MemoryHighBytes >> 20} MiB; starting no new jobs until under {gate.MemoryLowBytes >> 20} MiB");
             var self = Cluster.Get(system).SelfMember;
             if (self.Status != MemberStatus.Up) problems.Add($"cluster member is {self.Status}, not Up");
             try

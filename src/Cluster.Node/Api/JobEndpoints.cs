@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Jobs.Actors.Hosting;
 using Jobs.Actors.ReadModel;
 using Jobs.Messages;
+using Jobs.Node.Security;
 
 namespace Jobs.Node.Api;
 
@@ -28,17 +29,18 @@ public static partial class JobEndpoints
     private static async Task<IResult> Submit(HttpRequest request, JobRequestParser parser, JobClient client, CancellationToken ct)
     {
         JobSpec spec;
+        var caller = request.HttpContext.Principal();
         try
         {
             using var doc = await BodyReader.ReadJsonAsync(request, JobRequestParser.MaxJobBodyBytes, ct);
-            spec = parser.Parse(doc.RootElement);
+            spec = parser.Parse(doc.RootElement, caller: caller);
         }
         catch (RequestException e)
         {
             return e.ToResult();
         }
         for (var i = 0; i < spec.DependsOn.Count; i++)
-            if (await client.GetAsync(spec.DependsOn[i], ct) is null)
+            if (await client.GetAsync(spec.DependsOn[i], ct) is not { } dependency || !caller.Sees(dependency.Tenant))
                 return new RequestException(400, $"dependsOn names '{spec.DependsOn[i]}', which is not a job", $"dependsOn[{i}]").ToResult();
         JobView view;
         bool created;
@@ -56,12 +58,16 @@ public static partial class JobEndpoints
             : Results.Json(view, ApiJson.Options, statusCode: StatusCodes.Status200OK).WithLocation(location);
     }
 
-    private static async Task<IResult> Get(string id, JobClient client, CancellationToken ct)
+    private static async Task<IResult> Get(string id, HttpContext http, JobClient client, CancellationToken ct)
     {
         if (!ValidId(id)) return Problems.NotFound($"no job '{id}'");
         var view = await client.GetAsync(id, ct);
-        return view is null ? Problems.NotFound($"no job '{id}'") : Results.Json(view, ApiJson.Options);
+        return view is null || !http.Principal().Sees(view.Tenant) ? Problems.NotFound($"no job '{id}'") : Results.Json(view, ApiJson.Options);
     }
+
+    /// <summary>Whether the job exists for this caller (another tenant's job does not).</summary>
+    internal static async Task<bool> Visible(HttpContext http, JobClient client, string id, CancellationToken ct) =>
+        ValidId(id) && await client.GetAsync(id, ct) is { } view && http.Principal().Sees(view.Tenant);
 
     private static async Task<IResult> List(HttpRequest request, IJobReadStore store, CancellationToken ct)
     {
@@ -79,7 +85,7 @@ public static partial class JobEndpoints
                 Status = status,
                 Type = Nonempty(q["type"]),
                 Queue = Nonempty(q["queue"]),
-                Tenant = Nonempty(q["tenant"]),
+                Tenant = request.HttpContext.Principal().ListTenant(Nonempty(q["tenant"])),
                 BatchId = Nonempty(q["batchId"]),
                 Limit = Limit(q["limit"]),
                 Cursor = Nonempty(q["cursor"]),
@@ -97,7 +103,11 @@ public static partial class JobEndpoints
         try
         {
             var q = request.Query;
-            return await Page(store, new JobQuery { DeadLettersOnly = true, Limit = Limit(q["limit"]), Cursor = Nonempty(q["cursor"]) }, ct);
+            return await Page(store, new JobQuery
+            {
+                DeadLettersOnly = true, Limit = Limit(q["limit"]), Cursor = Nonempty(q["cursor"]),
+                Tenant = request.HttpContext.Principal().ListTenant(Nonempty(q["tenant"])),
+            }, ct);
         }
         catch (RequestException e)
         {
@@ -118,18 +128,19 @@ public static partial class JobEndpoints
         }
     }
 
-    private static Task<IResult> Cancel(string id, JobClient client, CancellationToken ct) =>
-        Command(id, () => client.CancelAsync(id, ct), StatusCodes.Status202Accepted);
+    private static Task<IResult> Cancel(string id, HttpContext http, JobClient client, CancellationToken ct) =>
+        Command(http, client, id, () => client.CancelAsync(id, ct), StatusCodes.Status202Accepted, ct);
 
-    private static Task<IResult> Requeue(string id, JobClient client, CancellationToken ct) =>
-        Command(id, () => client.RequeueAsync(id, ct), StatusCodes.Status202Accepted);
+    private static Task<IResult> Requeue(string id, HttpContext http, JobClient client, CancellationToken ct) =>
+        Command(http, client, id, () => client.RequeueAsync(id, ct), StatusCodes.Status202Accepted, ct);
 
-    private static Task<IResult> Purge(string id, JobClient client, CancellationToken ct) =>
-        Command(id, () => client.PurgeAsync(id, ct), StatusCodes.Status204NoContent);
+    private static Task<IResult> Purge(string id, HttpContext http, JobClient client, CancellationToken ct) =>
+        Command(http, client, id, () => client.PurgeAsync(id, ct), StatusCodes.Status204NoContent, ct);
 
-    private static async Task<IResult> Command(string id, Func<Task<JobCommandResult>> command, int okStatus)
+    private static async Task<IResult> Command(HttpContext http, JobClient client, string id, Func<Task<JobCommandResult>> command, int okStatus, CancellationToken ct)
     {
         if (!ValidId(id)) return Problems.NotFound($"no job '{id}'");
+        if (http.Principal().Role != Security.ApiRole.Admin && !await Visible(http, client, id, ct)) return Problems.NotFound($"no job '{id}'");
         return await command() switch
         {
             JobCommandResult.Ok ok when okStatus == StatusCodes.Status204NoContent => Results.NoContent(),

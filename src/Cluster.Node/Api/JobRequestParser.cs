@@ -23,7 +23,8 @@ public sealed class JobRequestParser(JobHandlerRegistry handlers, IReadOnlyColle
         "idempotencyKey", "dependsOn", "dedupe", "tenant", "metadata",
     ];
 
-    public JobSpec Parse(JsonElement body, string prefix = "")
+    /// <param name="caller">Who submits: the job is stored under the caller's tenant (see <see cref="Security.TenantScope"/>).</param>
+    public JobSpec Parse(JsonElement body, string prefix = "", Security.ApiPrincipal? caller = null)
     {
         if (body.ValueKind != JsonValueKind.Object)
             throw Bad(prefix.TrimEnd('.'), "a job must be a JSON object");
@@ -97,8 +98,10 @@ public sealed class JobRequestParser(JobHandlerRegistry handlers, IReadOnlyColle
         if (Bool(body, prefix, "dedupe") == true)
             throw Bad(prefix + "dedupe", "dedupe is not supported by this release yet");
 
-        var tenant = String(body, prefix, "tenant") ?? "default";
-        if (!NodeSettings.QueueName().IsMatch(tenant)) throw Bad(prefix + "tenant", "tenant must match [a-z0-9-]{1,64}");
+        var named = String(body, prefix, "tenant");
+        if (named is not null && !NodeSettings.QueueName().IsMatch(named)) throw Bad(prefix + "tenant", "tenant must match [a-z0-9-]{1,64}");
+        var (tenant, refusal) = Security.TenantScope.SubmissionTenant(caller ?? Security.ApiPrincipal.Loopback, named);
+        if (tenant is null) throw new RequestException(403, refusal!, prefix + "tenant");
 
         string? metadata = null;
         if (body.TryGetProperty("metadata", out var md) && md.ValueKind != JsonValueKind.Null)

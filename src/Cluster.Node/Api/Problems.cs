@@ -45,5 +45,5 @@ public sealed class RequestException(int status, string detail, string? field = 
     public int Status { get; } = status;
     public string? Field { get; } = field;
 
-    public IResult ToResult() => Problems.Of(Status, Status == 413 ? "Payload too large" : "Bad request", Message, Field);
+    public IResult ToResult() => Problems.Of(Status, Status switch { 413 => "Payload too large", 403 => "Forbidden", _ => "Bad request" }, Message, Field);
 }

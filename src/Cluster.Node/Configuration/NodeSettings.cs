@@ -51,7 +51,13 @@ public static partial class NodeSettings
             Queues = queues,
             QueuePartitions = Int("JOBS_QUEUE_PARTITIONS", "QueuePartitions", 1, 4096) ?? engine.QueuePartitions,
             DrainTimeout = Int("JOBS_DRAIN_TIMEOUT_MS", "DrainTimeoutMs", 0, 3_600_000) is { } d ? TimeSpan.FromMilliseconds(d) : engine.DrainTimeout,
+            StatsInterval = Int("JOBS_STATS_INTERVAL_MS", "StatsIntervalMs", 100, 600_000) is { } si ? TimeSpan.FromMilliseconds(si) : engine.StatsInterval,
+            StatsStaleAfter = Int("JOBS_STATS_STALE_MS", "StatsStaleMs", 200, 3_600_000) is { } ss ? TimeSpan.FromMilliseconds(ss) : engine.StatsStaleAfter,
+            MemoryHighBytes = (Int("JOBS_MEMORY_HIGH_MB", "MemoryHighMb", 0, 1_048_576) ?? 0) * 1048576L,
+            MemoryLowBytes = Int("JOBS_MEMORY_LOW_MB", "MemoryLowMb", 0, 1_048_576) is { } ml ? ml * 1048576L : null,
         };
+        if (engine.MemoryLowBytes is { } low && (engine.MemoryHighBytes == 0 || low > engine.MemoryHighBytes))
+            throw new InvalidOperationException("JOBS_MEMORY_LOW_MB needs JOBS_MEMORY_HIGH_MB and must not exceed it");
 
         return new JobEngineOptions
         {
@@ -66,8 +72,12 @@ public static partial class NodeSettings
             StableAfter = Int("JOBS_SBR_STABLE_AFTER_MS", "StableAfterMs", 500, 600_000) is { } sa ? TimeSpan.FromMilliseconds(sa) : new JobEngineOptions().StableAfter,
             DownRemovalMargin = Int("JOBS_DOWN_REMOVAL_MARGIN_MS", "DownRemovalMarginMs", 0, 600_000) is { } dm ? TimeSpan.FromMilliseconds(dm) : new JobEngineOptions().DownRemovalMargin,
             Engine = engine,
+            Http = new Jobs.Actors.Handlers.HttpJobSettings { AllowedHosts = List("JOBS_HTTP_ALLOWED_HOSTS", "HttpAllowedHosts") ?? [] },
         };
     }
+
+    public static Security.ApiKeys ApiKeys(IConfiguration cfg) =>
+        Security.ApiKeys.Parse(cfg["JOBS_API_KEYS"] is { Length: > 0 } v ? v : cfg["Jobs:ApiKeys"]);
 
     public static IReadOnlyList<string> HandlerAssemblies(IConfiguration cfg) =>
         (cfg["JOBS_HANDLER_ASSEMBLIES"] ?? cfg["Jobs:HandlerAssemblies"] ?? "")

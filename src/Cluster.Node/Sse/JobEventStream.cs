@@ -17,7 +17,7 @@ public static class JobEventStream
     public static async Task Stream(string id, HttpContext http, JobClient client, ActorSystem system, JobEngineOptions options)
     {
         var ct = http.RequestAborted;
-        if (!JobEndpoints.ValidId(id) || await client.GetAsync(id, ct) is null)
+        if (!await JobEndpoints.Visible(http, client, id, ct))
         {
             await Problems.NotFound($"no job '{id}'").ExecuteAsync(http);
             return;

@@ -55,6 +55,7 @@ public sealed class JobsSerializer : SerializerWithStringManifest
         [typeof(JobNotFound)] = "R-NF1",
         [typeof(JobConflict)] = "R-CONF1",
         [typeof(JobEventPublished)] = "N-EV1",
+        [typeof(NodeStats)] = "N-STATS1",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, Type> TypeByManifest =

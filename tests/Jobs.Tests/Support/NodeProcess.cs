@@ -176,6 +176,6 @@ public sealed partial class NodeProcess : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"Now listening on: (http://[^\s]+)")]
+    [GeneratedRegex(@"Now listening on: (http://[^\s'""]+)")]
     private static partial Regex ListeningLine();
 }

@@ -37,6 +37,16 @@ public sealed class RetryPolicyTests
     }
 
     [Fact]
+    public void A_retry_after_longer_than_the_backoff_delays_the_retry_and_a_shorter_one_does_not()
+    {
+        var now = DateTimeOffset.UnixEpoch;
+        var longer = RetryPolicy.AfterFailure(Job(maxAttempts: 3), 1, FailureKind.Transient, "429", now, 0.5, TimeSpan.FromSeconds(30));
+        Assert.Equal(now.AddSeconds(30), Assert.IsType<JobRetryScheduled>(longer[1]).RunAt);
+        var shorter = RetryPolicy.AfterFailure(Job(maxAttempts: 3), 1, FailureKind.Transient, "503", now, 0.5, TimeSpan.FromMilliseconds(10));
+        Assert.Equal(now.AddSeconds(1), Assert.IsType<JobRetryScheduled>(shorter[1]).RunAt); // the 1 s backoff
+    }
+
+    [Fact]
     public void Timeout_is_retried_like_a_transient_failure() =>
         Assert.IsType<JobRetryScheduled>(RetryPolicy.AfterFailure(Job(3), 2, FailureKind.Timeout, "slow", DateTimeOffset.UnixEpoch, 0.5)[1]);
 

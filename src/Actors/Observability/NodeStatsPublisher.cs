@@ -1,0 +1,45 @@
+using System.Reflection;
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Jobs.Actors.Capacity;
+using Jobs.Messages;
+
+namespace Jobs.Actors.Observability;
+
+/// <summary>
+/// The node's heartbeat: every interval, its stats (capacity gate + <see cref="JobMetrics"/>
+/// totals + uptime and memory) published on <see cref="NodeStatsTopic.Name"/> through
+/// DistributedPubSub. A node that is frozen or gone simply stops publishing.
+/// </summary>
+public sealed class NodeStatsPublisher : ReceiveActor, IWithTimers
+{
+    private sealed record Tick
+    {
+        public static readonly Tick Instance = new();
+    }
+
+    public static readonly string AppVersion =
+        typeof(NodeStatsPublisher).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    private static readonly DateTimeOffset StartedAt = DateTimeOffset.UtcNow;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public NodeStatsPublisher(string address, IActorRef capacity, TimeSpan interval)
+    {
+        var mediator = DistributedPubSub.Get(Context.System).Mediator;
+        Receive<Tick>(_ => capacity.Ask<CapacityStatus>(GetCapacity.Instance, interval).PipeTo(Self));
+        Receive<CapacityStatus>(c =>
+        {
+            var now = DateTimeOffset.UtcNow;
+            mediator.Tell(new Publish(NodeStatsTopic.Name, new NodeStats(address, c.InUse, c.Capacity,
+                JobMetrics.TotalSubmitted, JobMetrics.TotalProcessed, JobMetrics.TotalFailed, JobMetrics.TotalRetried, JobMetrics.TotalDeadLettered,
+                Math.Round((now - StartedAt).TotalSeconds, 1), c.MemoryBytes > 0 ? c.MemoryBytes : Environment.WorkingSet, c.Degraded, AppVersion, now)));
+        });
+        Receive<Status.Failure>(_ => { }); // the gate was busy past the interval: skip this beat
+        Timers.StartPeriodicTimer("beat", Tick.Instance, TimeSpan.Zero, interval);
+    }
+
+    public static Props Props(string address, IActorRef capacity, TimeSpan interval) =>
+        Akka.Actor.Props.Create(() => new NodeStatsPublisher(address, capacity, interval));
+}
