@@ -35,6 +35,7 @@ builder.Services.AddJobEngine(options, handlers =>
 builder.Services.AddSingleton(sp => new JobRequestParser(sp.GetRequiredService<JobHandlerRegistry>(), options.Queues));
 var apiKeys = NodeSettings.ApiKeys(builder.Configuration);
 builder.Services.AddSingleton(apiKeys);
+builder.Services.AddSingleton<QuotaGate>();
 builder.Services.AddNodeTelemetry(builder.Configuration);
 
 var app = builder.Build();
@@ -45,6 +46,7 @@ app.MapHealthEndpoints();
 app.MapJobEndpoints();
 app.MapClusterEndpoints();
 app.MapBatchEndpoints();
+app.MapUsageEndpoints();
 
 var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Jobs.Node");
 log.LogInformation("jobs node: persistence={Persistence} data={DataDir} cluster={Host}:{Port} capacity={Capacity} partitions={Partitions} handlers={Handlers}",

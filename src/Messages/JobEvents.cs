@@ -9,7 +9,11 @@ public sealed record JobAttemptFailed(string JobId, int Attempt, FailureKind Kin
 
 public sealed record JobRetryScheduled(string JobId, int NextAttempt, DateTimeOffset RunAt, DateTimeOffset At) : IJobEvent;
 
-public sealed record JobCompleted(string JobId, int Attempt, [property: System.Text.Json.Serialization.JsonConverter(typeof(Serialization.RawJsonConverter))] string? Result, DateTimeOffset At) : IJobEvent;
+public sealed record JobCompleted(string JobId, int Attempt, [property: System.Text.Json.Serialization.JsonConverter(typeof(Serialization.RawJsonConverter))] string? Result, DateTimeOffset At) : IJobEvent
+{
+    /// <summary>With <c>dedupe</c>: the earlier job whose result this one reused without running (added after v1; absent otherwise).</summary>
+    public string? ReusedFrom { get; init; }
+}
 
 /// <summary>Terminal failure: the job is <c>failed</c> and in the DLQ.</summary>
 public sealed record JobDeadLettered(string JobId, FailureKind Kind, string Message, DateTimeOffset At) : IJobEvent;

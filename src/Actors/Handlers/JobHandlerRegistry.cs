@@ -50,14 +50,16 @@ public sealed class JobHandlerRegistryBuilder
     public JobHandlerRegistryBuilder Add<THandler>(string type) where THandler : IJobHandler, new() =>
         Add(type, () => new THandler());
 
-    /// <summary>The built-ins of API.md: <c>noop</c>, <c>script</c> and <c>http</c> (deny-all unless hosts are allowed).</summary>
-    public JobHandlerRegistryBuilder AddBuiltIns(ScriptLimits? scriptLimits = null, HttpJobSettings? http = null)
+    /// <summary>The built-ins of API.md: <c>noop</c>, <c>script</c>, <c>http</c> (deny-all unless hosts are allowed) and <c>llm</c>.</summary>
+    public JobHandlerRegistryBuilder AddBuiltIns(ScriptLimits? scriptLimits = null, HttpJobSettings? http = null, Llm.LlmSettings? llm = null)
     {
         var limits = scriptLimits ?? ScriptLimits.Default;
         var httpSettings = http ?? HttpJobSettings.DenyAll;
+        var llmSettings = llm ?? Llm.LlmSettings.None;
         Add("noop", () => NoopHandler.Instance);
         Add("script", () => new ScriptHandler(limits));
         Add("http", () => new HttpHandler(httpSettings));
+        Add("llm", () => new Llm.LlmHandler(llmSettings));
         return this;
     }
 

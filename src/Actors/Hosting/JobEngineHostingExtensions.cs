@@ -9,6 +9,8 @@ using Jobs.Actors.Batches;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using Jobs.Actors.Capacity;
+using Jobs.Actors.Dedupe;
+using Jobs.Actors.Usage;
 using Jobs.Actors.Handlers;
 using Jobs.Actors.Observability;
 using Jobs.Actors.ReadModel;
@@ -23,6 +25,8 @@ public sealed class JobPartitionRegion;
 
 public sealed class BatchRouter;
 
+public sealed class UsageRegion;
+
 /// <summary>One call wires the whole engine into a host.</summary>
 public static class JobEngineHostingExtensions
 {
@@ -34,7 +38,7 @@ public static class JobEngineHostingExtensions
     public static IServiceCollection AddJobEngine(this IServiceCollection services, JobEngineOptions options,
         Action<JobHandlerRegistryBuilder>? configureHandlers = null)
     {
-        var builder = new JobHandlerRegistryBuilder().AddBuiltIns(http: options.Http);
+        var builder = new JobHandlerRegistryBuilder().AddBuiltIns(http: options.Http, llm: options.Llm);
         configureHandlers?.Invoke(builder);
         var handlers = builder.Build();
         JobsAkkaConfig.PrepareStorage(options);
@@ -90,11 +94,18 @@ public static class JobEngineHostingExtensions
                     .Select(g => new System.Diagnostics.Metrics.Measurement<int>(g.Count(), new KeyValuePair<string, object?>("status", g.Key))));
 
                 // Started directly (not WithShardRegion) to plug in the queue-aware allocation strategy.
+                // Result reuse (dedupe): one in-memory cache entity per content hash, spread over the nodes.
+                var results = ClusterSharding.Get(system).Start(ResultCache.RegionName, ResultCache.Props(engine.DedupeTtl),
+                    ClusterShardingSettings.Create(system), new ResultCacheExtractor());
+                // Usage per tenant and day: event-sourced, one entity per tenant-day.
+                var usage = ClusterSharding.Get(system).Start(TenantUsage.RegionName, entityId => TenantUsage.Props(entityId),
+                    ClusterShardingSettings.Create(system), new TenantUsageExtractor());
+                registry.Register<UsageRegion>(usage);
                 IActorRef? region = null;
                 region = ClusterSharding.Get(system).Start(
                     "partitions",
                     entityId => JobSupervisor.Props(int.Parse(entityId, System.Globalization.CultureInfo.InvariantCulture),
-                        engine, handlers, capacity, events, node, router: region, archive: readStore),
+                        engine, handlers, capacity, events, node, router: region, archive: readStore, resultCache: results, usage: usage),
                     ClusterShardingSettings.Create(system),
                     new PartitionMessageExtractor(),
                     new QueueAwareAllocationStrategy(system, engine.Layout),

@@ -29,6 +29,10 @@ public sealed record JobEngineOptions
     public JobEngineSettings Engine { get; init; } = new();
     /// <summary>The <c>http</c> job type's allow-list and limits (deny-all by default).</summary>
     public Jobs.Actors.Handlers.HttpJobSettings Http { get; init; } = Jobs.Actors.Handlers.HttpJobSettings.DenyAll;
+    /// <summary>Daily limits per tenant (JOBS_QUOTAS).</summary>
+    public Jobs.Actors.Usage.QuotaTable Quotas { get; init; } = Jobs.Actors.Usage.QuotaTable.None;
+    /// <summary>The <c>llm</c> job type's endpoint, key and price table.</summary>
+    public Jobs.Actors.Handlers.Llm.LlmSettings Llm { get; init; } = Jobs.Actors.Handlers.Llm.LlmSettings.None;
 
     public string JournalPath => Path.GetFullPath(Path.Combine(DataDir, "journal.db"));
     public string ReadModelPath => Path.GetFullPath(Path.Combine(DataDir, "readmodel.db"));

@@ -40,6 +40,8 @@ public sealed record JobEngineSettings
     /// <summary>Queues this node runs jobs of (its roles that name a queue).</summary>
     public IReadOnlyList<string> ServedQueues { get; init; } = [PartitionLayout.DefaultQueue];
 
+    /// <summary>How long a completed <c>dedupe</c> job's result is reused by identical jobs.</summary>
+    public TimeSpan DedupeTtl { get; init; } = TimeSpan.FromHours(1);
     /// <summary>How often the node publishes its stats heartbeat (through Akka, not the database).</summary>
     public TimeSpan StatsInterval { get; init; } = TimeSpan.FromSeconds(2);
     /// <summary>A node whose last heartbeat is older than this is reported stale by /api/nodes.</summary>

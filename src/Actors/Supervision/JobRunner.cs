@@ -30,14 +30,30 @@ public sealed class JobRunner : ReceiveActor, IWithTimers
     private JobProgress? _unsentProgress;
     private DateTime _lastProgressSent = DateTime.MinValue;
     private Activity? _activity;
+    private readonly IActorRef? _resultCache;
+    private string? _claimedHash;
 
-    public JobRunner(JobRecord job, int attempt, JobHandlerRegistry handlers, JobEngineSettings settings)
+    public JobRunner(JobRecord job, int attempt, JobHandlerRegistry handlers, JobEngineSettings settings, IActorRef? resultCache = null)
     {
         _job = job;
         _attempt = attempt;
         _handlers = handlers;
         _settings = settings;
+        _resultCache = job.Spec.Dedupe ? resultCache : null;
 
+        // dedupe: the cache answers whether to run (claimed) or hands over an identical job's result
+        Receive<ResultClaimed>(c =>
+        {
+            _claimedHash = c.Hash;
+            StartHandler();
+        });
+        Receive<ResultHit>(h =>
+        {
+            Timers.CancelAll();
+            EndActivity("reused", ActivityStatusCode.Ok);
+            Context.Parent.Tell(new AttemptSucceeded(_job.Id, _attempt, h.ResultJson, h.SourceJobId));
+            Become(() => ReceiveAny(_ => { }));
+        });
         Receive<HandlerSucceeded>(m => Succeed(m.Result));
         Receive<HandlerFailed>(m => Fail(m.Error, timedOut: false));
         Receive<TimedOut>(_ => Fail(new JobTimeoutException($"attempt ran longer than timeoutMs={_job.Spec.TimeoutMs}"), timedOut: true));
@@ -55,10 +71,23 @@ public sealed class JobRunner : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(JobRecord job, int attempt, JobHandlerRegistry handlers, JobEngineSettings settings) =>
-        Akka.Actor.Props.Create(() => new JobRunner(job, attempt, handlers, settings));
+    public static Props Props(JobRecord job, int attempt, JobHandlerRegistry handlers, JobEngineSettings settings, IActorRef? resultCache = null) =>
+        Akka.Actor.Props.Create(() => new JobRunner(job, attempt, handlers, settings, resultCache));
 
     protected override void PreStart()
+    {
+        Timers.StartSingleTimer("timeout", new TimedOut(), TimeSpan.FromMilliseconds(_job.Spec.TimeoutMs));
+        if (_resultCache is null)
+        {
+            StartHandler();
+            return;
+        }
+        // the lease outlives this attempt's timeout, so a runner that dies frees the claim for the next identical job
+        _resultCache.Tell(new ClaimResult(Dedupe.ContentHash.Of(_job.Spec), _job.Id,
+            TimeSpan.FromMilliseconds(_job.Spec.TimeoutMs) + _settings.CancelGracePeriod + TimeSpan.FromSeconds(5)));
+    }
+
+    private void StartHandler()
     {
         var self = Self;
         var context = new JobContext(_job.Id, _job.Spec.Type, _attempt, _job.Spec.MaxAttempts, _job.Spec.Payload,
@@ -75,11 +104,12 @@ public sealed class JobRunner : ReceiveActor, IWithTimers
         Task.Run(async () => await handlers.Create(context.Type).HandleAsync(context, token).ConfigureAwait(false), token)
             .PipeTo(self, success: r => new HandlerSucceeded(r), failure: e => new HandlerFailed(Unwrap(e)));
         Activity.Current = previous;
-        Timers.StartSingleTimer("timeout", new TimedOut(), TimeSpan.FromMilliseconds(_job.Spec.TimeoutMs));
     }
 
     protected override void PostStop()
     {
+        // a claim not reported as ready (failure, cancel, crash) is given up for the next identical job
+        if (_claimedHash is not null) _resultCache?.Tell(new ResultAbandoned(_claimedHash, _job.Id));
         EndActivity("stopped", ActivityStatusCode.Error);
         _cts.Cancel();
         _cts.Dispose();
@@ -106,6 +136,11 @@ public sealed class JobRunner : ReceiveActor, IWithTimers
         SendProgress();
         Timers.CancelAll();
         EndActivity("completed", ActivityStatusCode.Ok);
+        if (_claimedHash is not null)
+        {
+            _resultCache!.Tell(new ResultReady(_claimedHash, _job.Id, json));
+            _claimedHash = null;
+        }
         Context.Parent.Tell(new AttemptSucceeded(_job.Id, _attempt, json));
         Become(() => ReceiveAny(_ => { }));
     }

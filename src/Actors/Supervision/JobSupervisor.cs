@@ -36,6 +36,8 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
     private readonly Dictionary<string, Dictionary<string, IActorRef>> _watchers = new(StringComparer.Ordinal);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Random _random = new();
+    private readonly IActorRef? _resultCache;
+    private readonly IActorRef? _usage;
 
     /// <summary>Working state: includes events whose write is still in flight.</summary>
     private PartitionState _state = PartitionState.Empty;
@@ -57,8 +59,10 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
     private bool _draining;
 
     public JobSupervisor(int partitionId, JobEngineSettings settings, JobHandlerRegistry handlers, IActorRef capacity, IActorRef events, string node,
-        IActorRef? router = null, IJobReadStore? archive = null)
+        IActorRef? router = null, IJobReadStore? archive = null, IActorRef? resultCache = null, IActorRef? usage = null)
     {
+        _resultCache = resultCache;
+        _usage = usage;
         _partitionId = partitionId;
         _settings = settings;
         _handlers = handlers;
@@ -119,9 +123,10 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
 
     /// <param name="router">Where to send <see cref="WatchJob"/> for dependencies (the shard region); null: this partition (single-partition tests).</param>
     /// <param name="archive">The read model, to answer watches of jobs that left memory long ago.</param>
+    /// <param name="resultCache">The result-reuse region (<c>dedupe</c>); without it dedupe jobs simply run.</param>
     public static Props Props(int partitionId, JobEngineSettings settings, JobHandlerRegistry handlers, IActorRef capacity, IActorRef events, string node,
-        IActorRef? router = null, IJobReadStore? archive = null) =>
-        Akka.Actor.Props.Create(() => new JobSupervisor(partitionId, settings, handlers, capacity, events, node, router, archive));
+        IActorRef? router = null, IJobReadStore? archive = null, IActorRef? resultCache = null, IActorRef? usage = null) =>
+        Akka.Actor.Props.Create(() => new JobSupervisor(partitionId, settings, handlers, capacity, events, node, router, archive, resultCache, usage));
 
     /// <summary>
     /// Where a failed attempt is classified. The runner is always stopped; what follows (retry
@@ -282,7 +287,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
             _capacity.Tell(SlotReleased.Instance); // cancelled while the start was being journaled
             return;
         }
-        var runner = Context.ActorOf(JobRunner.Props(job, start.Attempt, _handlers, _settings), $"{job.Id}-a{start.Attempt}");
+        var runner = Context.ActorOf(JobRunner.Props(job, start.Attempt, _handlers, _settings, _resultCache), $"{job.Id}-a{start.Attempt}");
         Context.Watch(runner);
         _runners[job.Id] = (runner, start.Attempt);
         _jobOfRunner[runner] = job.Id;
@@ -292,7 +297,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
     {
         if (!_runners.TryGetValue(m.JobId, out var r) || r.Attempt != m.Attempt) return;
         ForgetRunner(m.JobId, r.Runner, stop: true);
-        PersistEvents([new JobCompleted(m.JobId, m.Attempt, m.ResultJson, Now)]);
+        PersistEvents([new JobCompleted(m.JobId, m.Attempt, m.ResultJson, Now) { ReusedFrom = m.ReusedFrom }]);
     }
 
     private void OnRunnerStopped(IActorRef runner)
@@ -357,6 +362,8 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
             var before = _durable.Jobs.GetValueOrDefault(e.JobId);
             var (durable, after) = _durable.Apply(e);
             if (after is not null) JobMetrics.Record(e, before, after);
+            if (e is JobCompleted { ReusedFrom: null } done && after is not null && _usage is not null && Usage.TokenUsage.Of(done, after) is { } tokens)
+                _usage.Tell(tokens);
             // Once nothing is in flight the eager state is all durable: share it instead of keeping
             // a second copy of every job (the durable copy only differs while writes are pending).
             _durable = _eventsInFlight == 0 ? _state : durable;

@@ -75,7 +75,8 @@ public sealed record PartitionState(
                 Result = c.Result,
                 Error = null,
                 CompletedAt = c.At,
-                History = Append(job, c.At, HistoryEvents.Completed, c.Attempt, job.Node, null),
+                History = Append(job, c.At, HistoryEvents.Completed, c.Attempt, job.Node,
+                    c.ReusedFrom is null ? null : $"result reused from job {c.ReusedFrom} (dedupe); the handler did not run"),
             }),
             JobDeadLettered d => Replace(job, job with
             {

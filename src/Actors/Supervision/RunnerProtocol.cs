@@ -4,7 +4,7 @@ namespace Jobs.Actors.Supervision;
 
 // Messages between a JobSupervisor and its JobRunner children. Local only: never journaled or sent remotely.
 
-internal sealed record AttemptSucceeded(string JobId, int Attempt, string? ResultJson);
+internal sealed record AttemptSucceeded(string JobId, int Attempt, string? ResultJson, string? ReusedFrom = null);
 
 internal sealed record ProgressUpdated(string JobId, int Attempt, JobProgress Progress);
 

@@ -18,7 +18,7 @@ public static partial class BatchEndpoints
         app.MapGet("/api/batches/{id}", Get);
     }
 
-    private static async Task<IResult> Submit(HttpRequest request, JobRequestParser parser, JobClient client, CancellationToken ct)
+    private static async Task<IResult> Submit(HttpRequest request, JobRequestParser parser, JobClient client, QuotaGate quotas, CancellationToken ct)
     {
         SubmitBatch batch;
         try
@@ -30,14 +30,17 @@ public static partial class BatchEndpoints
         {
             return e.ToResult();
         }
+        if (await quotas.ReserveAsync(batch.Tenant, batch.Jobs.Count, ct) is { } overQuota) return overQuota;
         try
         {
             var view = await client.SubmitBatchAsync(batch, ct);
+            if (!view.Created) await quotas.ReleaseAsync(batch.Tenant, batch.Jobs.Count, ct); // a re-post adds nothing
             return Results.Json(Public(view), ApiJson.Options, statusCode: view.Created ? StatusCodes.Status202Accepted : StatusCodes.Status200OK)
                 .WithLocation($"/api/batches/{Uri.EscapeDataString(view.Id)}");
         }
         catch (JobEngineBusyException e)
         {
+            await quotas.ReleaseAsync(batch.Tenant, batch.Jobs.Count, ct);
             return Problems.Busy(e.Message);
         }
     }

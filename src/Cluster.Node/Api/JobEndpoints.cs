@@ -26,7 +26,7 @@ public static partial class JobEndpoints
         app.MapGet("/api/types", (Jobs.Actors.Handlers.JobHandlerRegistry h) => Results.Json(new { types = h.Types }, ApiJson.Options));
     }
 
-    private static async Task<IResult> Submit(HttpRequest request, JobRequestParser parser, JobClient client, CancellationToken ct)
+    private static async Task<IResult> Submit(HttpRequest request, JobRequestParser parser, JobClient client, QuotaGate quotas, CancellationToken ct)
     {
         JobSpec spec;
         var caller = request.HttpContext.Principal();
@@ -42,6 +42,7 @@ public static partial class JobEndpoints
         for (var i = 0; i < spec.DependsOn.Count; i++)
             if (await client.GetAsync(spec.DependsOn[i], ct) is not { } dependency || !caller.Sees(dependency.Tenant))
                 return new RequestException(400, $"dependsOn names '{spec.DependsOn[i]}', which is not a job", $"dependsOn[{i}]").ToResult();
+        if (await quotas.ReserveAsync(spec.Tenant, 1, ct) is { } overQuota) return overQuota;
         JobView view;
         bool created;
         try
@@ -50,8 +51,10 @@ public static partial class JobEndpoints
         }
         catch (JobEngineBusyException e)
         {
+            await quotas.ReleaseAsync(spec.Tenant, 1, ct);
             return Problems.Busy($"the node is saturated, nothing was stored; retry shortly ({e.Message})");
         }
+        if (!created) await quotas.ReleaseAsync(spec.Tenant, 1, ct); // the same job again (idempotency key): not a new one
         var location = $"/api/jobs/{view.Id}";
         return created
             ? Results.Json(view, ApiJson.Options, statusCode: StatusCodes.Status202Accepted).WithLocation(location)

@@ -95,8 +95,7 @@ public sealed class JobRequestParser(JobHandlerRegistry handlers, IReadOnlyColle
                 if (!JobEndpoints.ValidId(dependsOn[i]))
                     throw Bad($"{prefix}dependsOn[{i}]", $"'{dependsOn[i]}' is not a job id");
         }
-        if (Bool(body, prefix, "dedupe") == true)
-            throw Bad(prefix + "dedupe", "dedupe is not supported by this release yet");
+        var dedupe = Bool(body, prefix, "dedupe") == true;
 
         var named = String(body, prefix, "tenant");
         if (named is not null && !NodeSettings.QueueName().IsMatch(named)) throw Bad(prefix + "tenant", "tenant must match [a-z0-9-]{1,64}");
@@ -125,6 +124,7 @@ public sealed class JobRequestParser(JobHandlerRegistry handlers, IReadOnlyColle
             IdempotencyKey = key,
             DependsOn = dependsOn,
             Tenant = tenant,
+            Dedupe = dedupe,
             Metadata = metadata,
         };
     }

@@ -51,6 +51,7 @@ public static partial class NodeSettings
             Queues = queues,
             QueuePartitions = Int("JOBS_QUEUE_PARTITIONS", "QueuePartitions", 1, 4096) ?? engine.QueuePartitions,
             DrainTimeout = Int("JOBS_DRAIN_TIMEOUT_MS", "DrainTimeoutMs", 0, 3_600_000) is { } d ? TimeSpan.FromMilliseconds(d) : engine.DrainTimeout,
+            DedupeTtl = Int("JOBS_DEDUPE_TTL_MS", "DedupeTtlMs", 1000, int.MaxValue) is { } dt ? TimeSpan.FromMilliseconds(dt) : engine.DedupeTtl,
             StatsInterval = Int("JOBS_STATS_INTERVAL_MS", "StatsIntervalMs", 100, 600_000) is { } si ? TimeSpan.FromMilliseconds(si) : engine.StatsInterval,
             StatsStaleAfter = Int("JOBS_STATS_STALE_MS", "StatsStaleMs", 200, 3_600_000) is { } ss ? TimeSpan.FromMilliseconds(ss) : engine.StatsStaleAfter,
             MemoryHighBytes = (Int("JOBS_MEMORY_HIGH_MB", "MemoryHighMb", 0, 1_048_576) ?? 0) * 1048576L,
@@ -72,7 +73,18 @@ public static partial class NodeSettings
             StableAfter = Int("JOBS_SBR_STABLE_AFTER_MS", "StableAfterMs", 500, 600_000) is { } sa ? TimeSpan.FromMilliseconds(sa) : new JobEngineOptions().StableAfter,
             DownRemovalMargin = Int("JOBS_DOWN_REMOVAL_MARGIN_MS", "DownRemovalMarginMs", 0, 600_000) is { } dm ? TimeSpan.FromMilliseconds(dm) : new JobEngineOptions().DownRemovalMargin,
             Engine = engine,
+            Quotas = Jobs.Actors.Usage.QuotaTable.Parse(Get("JOBS_QUOTAS", "Quotas")),
             Http = new Jobs.Actors.Handlers.HttpJobSettings { AllowedHosts = List("JOBS_HTTP_ALLOWED_HOSTS", "HttpAllowedHosts") ?? [] },
+            Llm = new Jobs.Actors.Handlers.Llm.LlmSettings
+            {
+                BaseUrl = Get("JOBS_LLM_BASE_URL", "LlmBaseUrl") is { } url
+                    ? Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? u : throw new InvalidOperationException($"JOBS_LLM_BASE_URL={url} is invalid: expected an http(s) URL")
+                    : null,
+                ApiKey = Get("JOBS_LLM_API_KEY", "LlmApiKey"),
+                Prices = Jobs.Actors.Handlers.Llm.LlmSettings.ParsePrices(Get("JOBS_LLM_PRICES", "LlmPrices")),
+                MaxReasks = Int("JOBS_LLM_MAX_REASKS", "LlmMaxReasks", 0, 10) ?? 2,
+                RequestTimeout = Int("JOBS_LLM_TIMEOUT_MS", "LlmTimeoutMs", 100, 3_600_000) is { } lt ? TimeSpan.FromMilliseconds(lt) : TimeSpan.FromSeconds(120),
+            },
         };
     }
 

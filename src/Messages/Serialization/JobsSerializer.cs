@@ -56,6 +56,21 @@ public sealed class JobsSerializer : SerializerWithStringManifest
         [typeof(JobConflict)] = "R-CONF1",
         [typeof(JobEventPublished)] = "N-EV1",
         [typeof(NodeStats)] = "N-STATS1",
+        [typeof(ReserveJobs)] = "U-RES1",
+        [typeof(ReleaseJobs)] = "U-REL1",
+        [typeof(RecordTokens)] = "U-TOK1",
+        [typeof(GetUsage)] = "U-GET1",
+        [typeof(UsageView)] = "U-VIEW1",
+        [typeof(UsageReserved)] = "U-OK1",
+        [typeof(UsageOverQuota)] = "U-OVER1",
+        [typeof(UsageJobsCounted)] = "UJC1",
+        [typeof(UsageJobsReleased)] = "UJR1",
+        [typeof(UsageTokensCounted)] = "UTC1",
+        [typeof(ClaimResult)] = "D-CLAIM1",
+        [typeof(ResultHit)] = "D-HIT1",
+        [typeof(ResultClaimed)] = "D-RUN1",
+        [typeof(ResultReady)] = "D-READY1",
+        [typeof(ResultAbandoned)] = "D-ABAN1",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, Type> TypeByManifest =

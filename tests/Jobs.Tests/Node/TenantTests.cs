@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Jobs.Tests.Support;
 using Xunit;
@@ -23,11 +21,8 @@ public sealed class TenantTests(ITestOutputHelper output)
         });
         async Task<(HttpStatusCode Status, JsonElement Body)> Call(HttpMethod method, string path, string key, string? body = null)
         {
-            var request = new HttpRequestMessage(method, path) { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", key) } };
-            if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-            var response = await node.Http.SendAsync(request);
-            var text = await response.Content.ReadAsStringAsync();
-            return (response.StatusCode, text.Length > 0 ? JsonDocument.Parse(text).RootElement.Clone() : default);
+            var (status, json, _) = await node.CallAsync(method, path, key, body);
+            return (status, json);
         }
 
         var (created, job) = await Call(HttpMethod.Post, "/api/jobs", AcmeSubmit, """{"type":"script","payload":{"code":"sleep(60000)"}}""");

@@ -1,0 +1,65 @@
+using System.Globalization;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Persistence;
+using Jobs.Messages;
+
+namespace Jobs.Actors.Usage;
+
+/// <summary>
+/// Usage of one tenant on one UTC day, event-sourced (durable, one writer cluster-wide thanks to
+/// sharding: region <see cref="RegionName"/>). Reservations are journaled before the answer, so
+/// a quota holds across nodes and restarts; an llm job's tokens are counted once per job id.
+/// </summary>
+public sealed class TenantUsage : ReceivePersistentActor
+{
+    public const string RegionName = "usage";
+
+    private UsageState _state = UsageState.Empty;
+
+    public override string PersistenceId { get; }
+
+    public TenantUsage(string entityId)
+    {
+        PersistenceId = "usage-" + entityId.Replace('|', '-');
+        Recover<UsageJobsCounted>(e => _state = _state.Apply(e));
+        Recover<UsageJobsReleased>(e => _state = _state.Apply(e));
+        Recover<UsageTokensCounted>(e => _state = _state.Apply(e));
+
+        Command<ReserveJobs>(r =>
+        {
+            if (_state.Decide(r.Jobs, r.Limits) is { } over)
+            {
+                Sender.Tell(over);
+                return;
+            }
+            Persist(new UsageJobsCounted(r.Jobs), e =>
+            {
+                _state = _state.Apply(e);
+                Sender.Tell(new UsageReserved(_state.Jobs));
+            });
+        });
+        Command<ReleaseJobs>(r => Persist(new UsageJobsReleased(r.Jobs), e => _state = _state.Apply(e)));
+        Command<RecordTokens>(t =>
+        {
+            if (_state.CountedJobs.Contains(t.JobId)) return;
+            Persist(new UsageTokensCounted(t.JobId, t.PromptTokens, t.CompletionTokens, t.CostUsd), e => _state = _state.Apply(e));
+        });
+        Command<GetUsage>(g => Sender.Tell(new UsageView(g.Tenant, g.Day, _state.Jobs, _state.PromptTokens, _state.CompletionTokens, _state.CostUsd)));
+        Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
+        Context.SetReceiveTimeout(TimeSpan.FromMinutes(5));
+    }
+
+    public static Props Props(string entityId) => Akka.Actor.Props.Create(() => new TenantUsage(entityId));
+
+    public static string EntityId(string tenant, DateOnly day) => $"{tenant}|{day.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}";
+}
+
+/// <summary>Routes usage messages by tenant-day.</summary>
+public sealed class TenantUsageExtractor : HashCodeMessageExtractor
+{
+    public TenantUsageExtractor() : base(32) { }
+
+    public override string? EntityId(object message) =>
+        message is IWithTenantDay m ? TenantUsage.EntityId(m.Tenant, m.Day) : null;
+}

@@ -1,0 +1,60 @@
+using System.Globalization;
+using Akka.Actor;
+using Akka.Hosting;
+using Jobs.Actors.Hosting;
+using Jobs.Messages;
+using Jobs.Node.Security;
+
+namespace Jobs.Node.Api;
+
+/// <summary>GET /api/usage?tenant=&amp;from=&amp;to= — jobs, tokens and cost per UTC day (at most 92 days).</summary>
+public static class UsageEndpoints
+{
+    public const int MaxDays = 92;
+
+    public static void MapUsageEndpoints(this IEndpointRouteBuilder app) => app.MapGet("/api/usage", async (HttpContext http, ActorRegistry registry, JobEngineOptions options, CancellationToken ct) =>
+    {
+        var caller = http.Principal();
+        var q = http.Request.Query;
+        var tenant = q["tenant"].FirstOrDefault() is { Length: > 0 } t ? t : caller.Role == ApiRole.Admin ? null : caller.Tenant;
+        if (tenant is null) return Problems.BadRequest("tenant is required", "tenant");
+        if (!caller.Sees(tenant)) return Problems.NotFound($"no usage for tenant '{tenant}'");
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        if (!TryDay(q["from"].FirstOrDefault(), today, out var from)) return Problems.BadRequest("from must be a date yyyy-MM-dd", "from");
+        if (!TryDay(q["to"].FirstOrDefault(), from > today ? from : today, out var to)) return Problems.BadRequest("to must be a date yyyy-MM-dd", "to");
+        if (to < from) return Problems.BadRequest("to is before from", "to");
+        if (to.DayNumber - from.DayNumber + 1 > MaxDays) return Problems.BadRequest($"at most {MaxDays} days per request", "to");
+
+        var usage = await registry.GetAsync<UsageRegion>(ct);
+        var days = await Task.WhenAll(Enumerable.Range(0, to.DayNumber - from.DayNumber + 1)
+            .Select(i => usage.Ask<UsageView>(new GetUsage(tenant, from.AddDays(i)), TimeSpan.FromSeconds(10), ct)));
+        var limits = options.Quotas.For(tenant);
+        return Results.Json(new
+        {
+            tenant,
+            from = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            to = to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            days = days.Select(d => new
+            {
+                day = d.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), jobs = d.Jobs,
+                promptTokens = d.PromptTokens, completionTokens = d.CompletionTokens, costUsd = d.CostUsd,
+            }),
+            total = new
+            {
+                jobs = days.Sum(d => d.Jobs), promptTokens = days.Sum(d => d.PromptTokens),
+                completionTokens = days.Sum(d => d.CompletionTokens), costUsd = days.Sum(d => d.CostUsd),
+            },
+            limits = new { jobsPerDay = limits.JobsPerDay, tokensPerDay = limits.TokensPerDay },
+        }, ApiJson.Options);
+    });
+
+    private static bool TryDay(string? raw, DateOnly fallback, out DateOnly day)
+    {
+        if (string.IsNullOrEmpty(raw))
+        {
+            day = fallback;
+            return true;
+        }
+        return DateOnly.TryParseExact(raw, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
+    }
+}
