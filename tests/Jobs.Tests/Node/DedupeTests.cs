@@ -14,10 +14,11 @@ public sealed class DedupeTests(ITestOutputHelper output)
     public async Task Identical_dedupe_jobs_submitted_together_run_the_handler_once_and_share_the_result()
     {
         var calls = 0;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await LoopbackHttpServer.StartAsync(async (http, _) =>
         {
             var n = Interlocked.Increment(ref calls);
-            await Task.Delay(500); // long enough for the twin to find the claim taken
+            await release.Task.WaitAsync(TimeSpan.FromSeconds(60)); // the upstream answers once the test lets it
             await http.Response.WriteAsync($"answer #{n}");
         });
         await using var node = await NodeProcess.StartAsync(TestPaths.NewTempDir("node-dedupe"), output,
@@ -29,8 +30,14 @@ public sealed class DedupeTests(ITestOutputHelper output)
             payload = new { method = "GET", url = new Uri(server.BaseAddress, path).ToString() },
         };
 
-        var twins = await Task.WhenAll(node.SubmitAsync(Job(true)), node.SubmitAsync(Job(true)));
-        var done = await Task.WhenAll(twins.Select(t => node.WaitForStatusAsync(t.GetProperty("id").GetString()!, "completed")));
+        var twins = (await Task.WhenAll(node.SubmitAsync(Job(true)), node.SubmitAsync(Job(true)))).Select(t => t.GetProperty("id").GetString()!).ToList();
+        // both attempts are running at once: one calls the upstream (held), the other waits on the claim
+        await Eventually.Until(async () => await Task.WhenAll(twins.Select(node.GetJobAsync)),
+            jobs => jobs.All(j => j!.Value.GetProperty("status").GetString() == "running"), TimeSpan.FromSeconds(30), "both twins running");
+        await Eventually.Until(() => Task.FromResult(Volatile.Read(ref calls)), c => c >= 1, TimeSpan.FromSeconds(30), "the claimant's call reached the upstream");
+        Assert.Equal(1, Volatile.Read(ref calls)); // the twin is waiting on the claim, not calling
+        release.SetResult();
+        var done = await Task.WhenAll(twins.Select(id => node.WaitForStatusAsync(id, "completed")));
 
         Assert.Equal(1, Volatile.Read(ref calls));
         Assert.All(done, d => Assert.Equal("answer #1", d.GetProperty("result").GetProperty("body").GetString()));
