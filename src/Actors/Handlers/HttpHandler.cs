@@ -37,7 +37,7 @@ public sealed record HttpJobPayload
 /// (a Retry-After is honoured); other 4xx are permanent. Result: status, headers and the body
 /// (text, at most <see cref="HttpJobSettings.MaxResponseBytes"/>; <c>truncated</c> says if cut).
 /// </summary>
-public sealed class HttpHandler(HttpJobSettings settings, HttpMessageHandler? transport = null) : JobHandler<HttpJobPayload>, IValidatesPayload
+public sealed class HttpHandler(HttpJobSettings settings) : JobHandler<HttpJobPayload>, IValidatesPayload
 {
     private static readonly HttpClient Shared = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), AllowAutoRedirect = false })
     {
@@ -82,8 +82,7 @@ public sealed class HttpHandler(HttpJobSettings settings, HttpMessageHandler? tr
         HttpResponseMessage response;
         try
         {
-            response = await (transport is null ? Shared : new HttpClient(transport, disposeHandler: false))
-                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            response = await Shared.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

@@ -16,14 +16,8 @@ public sealed class JobAttemptFailedException(string jobId, int attempt, Excepti
 /// <summary>Maps a failure to its kind: the supervision strategy's decision input. Pure.</summary>
 public static class FailureClassifier
 {
-    public static (FailureKind Kind, string Message) Classify(Exception e)
-    {
-        var (kind, message, _) = ClassifyWithDelay(e);
-        return (kind, message);
-    }
-
     /// <summary>The kind, the message, and the least wait before a retry the handler asked for (a Retry-After).</summary>
-    public static (FailureKind Kind, string Message, TimeSpan? RetryAfter) ClassifyWithDelay(Exception e)
+    public static (FailureKind Kind, string Message, TimeSpan? RetryAfter) Classify(Exception e)
     {
         if (e is not JobAttemptFailedException f)
             return (FailureKind.Transient, $"runner crashed: {e.GetType().Name}: {e.Message}", null);

@@ -134,7 +134,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
     /// </summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(-1, -1, e =>
     {
-        var (kind, message, retryAfter) = FailureClassifier.ClassifyWithDelay(e);
+        var (kind, message, retryAfter) = FailureClassifier.Classify(e);
         if (e is JobAttemptFailedException f) _failures[f.JobId] = (f.Attempt, kind, message, retryAfter);
         else _log.Error(e, "partition {0}: a job runner crashed", _partitionId);
         return Directive.Stop;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Jobs.Actors.Handlers;
 using Jobs.Messages;
 using Jobs.Node.Configuration;
+using Jobs.Node.Security;
 
 namespace Jobs.Node.Api;
 
@@ -24,7 +25,7 @@ public sealed class JobRequestParser(JobHandlerRegistry handlers, IReadOnlyColle
     ];
 
     /// <param name="caller">Who submits: the job is stored under the caller's tenant (see <see cref="Security.TenantScope"/>).</param>
-    public JobSpec Parse(JsonElement body, string prefix = "", Security.ApiPrincipal? caller = null)
+    public JobSpec Parse(JsonElement body, string prefix = "", ApiPrincipal? caller = null)
     {
         if (body.ValueKind != JsonValueKind.Object)
             throw Bad(prefix.TrimEnd('.'), "a job must be a JSON object");
@@ -99,7 +100,7 @@ public sealed class JobRequestParser(JobHandlerRegistry handlers, IReadOnlyColle
 
         var named = String(body, prefix, "tenant");
         if (named is not null && !NodeSettings.QueueName().IsMatch(named)) throw Bad(prefix + "tenant", "tenant must match [a-z0-9-]{1,64}");
-        var (tenant, refusal) = Security.TenantScope.SubmissionTenant(caller ?? Security.ApiPrincipal.Loopback, named);
+        var (tenant, refusal) = (caller ?? ApiPrincipal.Loopback).SubmissionTenant(named);
         if (tenant is null) throw new RequestException(403, refusal!, prefix + "tenant");
 
         string? metadata = null;

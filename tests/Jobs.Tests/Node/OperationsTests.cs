@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Jobs.Cli;
@@ -108,13 +107,8 @@ public sealed class OperationsTests(NodeFixture fixture, ITestOutputHelper outpu
         });
         Assert.DoesNotContain(admin, File.ReadAllText(Path.Combine(node.DataDir, "node.log")));
 
-        async Task<HttpStatusCode> Call(HttpMethod method, string path, string? key, string? body = null)
-        {
-            var request = new HttpRequestMessage(method, path);
-            if (key is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-            return (await node.Http.SendAsync(request)).StatusCode;
-        }
+        async Task<HttpStatusCode> Call(HttpMethod method, string path, string? key, string? body = null) =>
+            (await node.CallAsync(method, path, key, body)).Status;
 
         Assert.Equal(HttpStatusCode.Unauthorized, await Call(HttpMethod.Get, "/api/cluster", null));
         Assert.Equal(HttpStatusCode.Unauthorized, await Call(HttpMethod.Get, "/api/cluster", "wrong-key-0123456789"));
@@ -128,9 +122,7 @@ public sealed class OperationsTests(NodeFixture fixture, ITestOutputHelper outpu
         Assert.Equal(HttpStatusCode.OK, await Call(HttpMethod.Get, "/metrics", null)); // scraping stays open
 
         // nothing changed: the node is still an Up member and serves
-        var admin200 = new HttpRequestMessage(HttpMethod.Get, "/api/cluster");
-        admin200.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
-        var cluster = JsonDocument.Parse(await (await node.Http.SendAsync(admin200)).Content.ReadAsStringAsync()).RootElement;
+        var (_, cluster, _) = await node.CallAsync(HttpMethod.Get, "/api/cluster", admin);
         Assert.Equal("up", cluster.GetProperty("members")[0].GetProperty("status").GetString());
         Assert.False(node.HasExited);
 

@@ -7,7 +7,7 @@ namespace Jobs.Tests.Support;
 
 public sealed partial class NodeProcess
 {
-    /// <summary>One API call with an API key (Bearer) and an optional JSON body; the status, the parsed body (default if empty) and the response.</summary>
+    /// <summary>One API call with an API key (Bearer) and an optional JSON body; the status, the parsed JSON body (default if empty or not JSON) and the response.</summary>
     public async Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> CallAsync(HttpMethod method, string path, string? key, string? body = null)
     {
         var request = new HttpRequestMessage(method, path);
@@ -15,6 +15,7 @@ public sealed partial class NodeProcess
         if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
         var response = await Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length > 0 ? JsonDocument.Parse(text).RootElement.Clone() : default, response);
+        var json = response.Content.Headers.ContentType?.MediaType?.EndsWith("json", StringComparison.Ordinal) == true && text.Length > 0;
+        return (response.StatusCode, json ? JsonDocument.Parse(text).RootElement.Clone() : default, response);
     }
 }

@@ -16,7 +16,7 @@ namespace Jobs.Actors.Handlers.Llm;
 /// up to <see cref="LlmSettings.MaxReasks"/> times. The result carries the answer, the model that
 /// gave it, token usage summed over all calls and the cost from the price table.
 /// </summary>
-public sealed class LlmHandler(LlmSettings settings, PipelineTransport? transport = null) : JobHandler<LlmPayload>, IValidatesPayload
+public sealed class LlmHandler(LlmSettings settings) : JobHandler<LlmPayload>, IValidatesPayload
 {
     public string? ValidatePayload(JsonElement? payload)
     {
@@ -108,7 +108,6 @@ public sealed class LlmHandler(LlmSettings settings, PipelineTransport? transpor
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0), // the engine retries (with backoff and Retry-After)
             NetworkTimeout = settings.RequestTimeout,
         };
-        if (transport is not null) options.Transport = transport;
         return new ChatClient(model, new ApiKeyCredential(settings.ApiKey ?? "none"), options);
     }
 
