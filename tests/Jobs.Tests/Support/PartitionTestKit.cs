@@ -101,7 +101,7 @@ public abstract class PartitionTestKit : Akka.TestKit.Xunit2.TestKit
         return options;
     }
 
-    private static Config SystemConfig(JobEngineOptions options, bool virtualTime) =>
+    protected static Config SystemConfig(JobEngineOptions options, bool virtualTime) =>
         ConfigurationFactory.ParseString($$"""
             akka.actor.provider = local
             akka.loglevel = INFO
