@@ -4,6 +4,9 @@ using Jobs.Node.Api;
 using Jobs.Node.Configuration;
 using Jobs.Node.Hosting;
 
+if (args is [HealthCheckCommand.Name, ..])
+    return await HealthCheckCommand.RunAsync(args);
+
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls(NodeSettings.DefaultUrls);
@@ -58,4 +61,7 @@ else
     log.LogWarning("no API keys configured (JOBS_API_KEYS): the API answers loopback callers only");
 var shutdown = Akka.Actor.CoordinatedShutdown.Get(app.Services.GetRequiredService<Akka.Actor.ActorSystem>());
 app.Run();
-return Jobs.Node.Hosting.NodeExitCode.For(shutdown.ShutdownReason);
+var exitCode = NodeExitCode.For(shutdown.ShutdownReason);
+// Plain stdout (the host's loggers are gone by now): what container logs show last.
+Console.WriteLine($"jobs node stopped: exit code {exitCode} ({NodeExitCode.Describe(exitCode)})");
+return exitCode;

@@ -123,7 +123,9 @@ public static class JobEngineHostingExtensions
                 AddLeaveDrain(system, capacity, engine.DrainTimeout);
             })
             // One projection in the cluster: several writers of the same rows would only contend (and deadlock).
-            .WithSingleton<JobProjection>("read-model", JobProjection.Props(readStore), new ClusterSingletonOptions(), createProxyToo: false);
+            .WithSingleton<JobProjection>("read-model", JobProjection.Props(readStore), new ClusterSingletonOptions(), createProxyToo: false)
+            // Last and prepended: JOBS_AKKA_HOCON wins over Akka.Hosting's remoting/cluster settings too.
+            .AddHocon(JobsAkkaConfig.Overrides(o), HoconAddMode.Prepend);
     }
 
     /// <summary>

@@ -27,6 +27,11 @@ public sealed record JobEngineOptions
     /// <summary>How long a batch submission may take (its coordinator submits every job before answering).</summary>
     public TimeSpan BatchTimeout { get; init; } = TimeSpan.FromSeconds(120);
     public JobEngineSettings Engine { get; init; } = new();
+    /// <summary>
+    /// HOCON layered over everything else (JOBS_AKKA_HOCON): any Akka setting of hocon/ — or of
+    /// Akka's own defaults — can be changed per deployment without a rebuild.
+    /// </summary>
+    public string? AkkaHocon { get; init; }
     /// <summary>The <c>http</c> job type's allow-list and limits (deny-all by default).</summary>
     public Jobs.Actors.Handlers.HttpJobSettings Http { get; init; } = Jobs.Actors.Handlers.HttpJobSettings.DenyAll;
     /// <summary>Daily limits per tenant (JOBS_QUOTAS).</summary>

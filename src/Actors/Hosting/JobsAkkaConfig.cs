@@ -34,14 +34,42 @@ public static class JobsAkkaConfig
 
     /// <summary>The whole node configuration minus what Akka.Hosting adds (remoting, cluster membership, sharding regions).</summary>
     public static Config Node(JobEngineOptions o) =>
-        ConfigurationFactory.ParseString($"""
+        Overrides(o).WithFallback(ConfigurationFactory.ParseString($"""
                 akka.coordinated-shutdown.phases.before-cluster-shutdown.timeout = {(int)(o.Engine.DrainTimeout.TotalMilliseconds + 5000)}ms
                 akka.cluster.failure-detector.acceptable-heartbeat-pause = {(int)o.HeartbeatPause.TotalMilliseconds}ms
                 akka.cluster.split-brain-resolver.stable-after = {(int)o.StableAfter.TotalMilliseconds}ms
                 akka.cluster.down-removal-margin = {(int)o.DownRemovalMargin.TotalMilliseconds}ms
                 """)
             .WithFallback(Persistence(o))
-            .WithFallback(ConfigurationFactory.ParseString(ReadHocon("akka.conf")));
+            .WithFallback(ConfigurationFactory.ParseString(ReadHocon("akka.conf"))));
+
+    /// <summary>The deployer's JOBS_AKKA_HOCON, parsed (empty when unset); applied last, over every other layer.</summary>
+    public static Config Overrides(JobEngineOptions o)
+    {
+        if (string.IsNullOrWhiteSpace(o.AkkaHocon)) return Config.Empty;
+        Config config;
+        try
+        {
+            config = ConfigurationFactory.ParseString(o.AkkaHocon);
+        }
+        catch (Exception e)
+        {
+            throw new InvalidOperationException("JOBS_AKKA_HOCON is not valid HOCON: " + e.Message, e);
+        }
+        // Akka's parser is lenient: a key it cannot read a value for is kept with no value.
+        if (Unreadable(config.Root, "") is { } path)
+            throw new InvalidOperationException($"JOBS_AKKA_HOCON is not valid HOCON: no readable value for '{path}'");
+        return config;
+    }
+
+    private static string? Unreadable(Akka.Configuration.Hocon.HoconValue value, string path)
+    {
+        if (value.Values.Count == 0) return path.Length == 0 ? "(root)" : path;
+        if (!value.IsObject()) return null;
+        foreach (var (key, child) in value.GetObject().Items)
+            if (Unreadable(child, path.Length == 0 ? key : path + "." + key) is { } bad) return bad;
+        return null;
+    }
 
     /// <summary>A connection to the journal's database (for readiness checks and tools).</summary>
     public static System.Data.Common.DbConnection JournalConnection(JobEngineOptions o) =>

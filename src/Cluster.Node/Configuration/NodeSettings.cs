@@ -60,12 +60,12 @@ public static partial class NodeSettings
         if (engine.MemoryLowBytes is { } low && (engine.MemoryHighBytes == 0 || low > engine.MemoryHighBytes))
             throw new InvalidOperationException("JOBS_MEMORY_LOW_MB needs JOBS_MEMORY_HIGH_MB and must not exceed it");
 
-        return new JobEngineOptions
+        var options = new JobEngineOptions
         {
             DataDir = Get("JOBS_DATA_DIR", "DataDir") ?? "./data",
             Persistence = persistence,
             PostgresConnectionString = Get("JOBS_DB", "Db"),
-            ClusterHost = Get("JOBS_CLUSTER_HOST", "ClusterHost") ?? "localhost",
+            ClusterHost = ClusterHostName.Resolve(Get("JOBS_CLUSTER_HOST", "ClusterHost") ?? "localhost"),
             ClusterPort = Int("JOBS_CLUSTER_PORT", "ClusterPort", 0, 65535) ?? 4053,
             Seeds = List("JOBS_CLUSTER_SEEDS", "Seeds") ?? [],
             Roles = roles,
@@ -73,6 +73,7 @@ public static partial class NodeSettings
             StableAfter = Int("JOBS_SBR_STABLE_AFTER_MS", "StableAfterMs", 500, 600_000) is { } sa ? TimeSpan.FromMilliseconds(sa) : new JobEngineOptions().StableAfter,
             DownRemovalMargin = Int("JOBS_DOWN_REMOVAL_MARGIN_MS", "DownRemovalMarginMs", 0, 600_000) is { } dm ? TimeSpan.FromMilliseconds(dm) : new JobEngineOptions().DownRemovalMargin,
             Engine = engine,
+            AkkaHocon = Get("JOBS_AKKA_HOCON", "AkkaHocon"),
             Quotas = Jobs.Actors.Usage.QuotaTable.Parse(Get("JOBS_QUOTAS", "Quotas")),
             Http = new Jobs.Actors.Handlers.HttpJobSettings { AllowedHosts = List("JOBS_HTTP_ALLOWED_HOSTS", "HttpAllowedHosts") ?? [] },
             Llm = new Jobs.Actors.Handlers.Llm.LlmSettings
@@ -86,6 +87,8 @@ public static partial class NodeSettings
                 RequestTimeout = Int("JOBS_LLM_TIMEOUT_MS", "LlmTimeoutMs", 100, 3_600_000) is { } lt ? TimeSpan.FromMilliseconds(lt) : TimeSpan.FromSeconds(120),
             },
         };
+        JobsAkkaConfig.Overrides(options); // a typo in JOBS_AKKA_HOCON stops the node here, naming it
+        return options;
     }
 
     public static Security.ApiKeys ApiKeys(IConfiguration cfg) =>

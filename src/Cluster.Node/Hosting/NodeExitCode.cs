@@ -22,4 +22,12 @@ public static class NodeExitCode
         CoordinatedShutdown.ClusterJoinUnsuccessfulReason => JoinFailed,
         _ => Unknown,
     };
+
+    public static string Describe(int code) => code switch
+    {
+        Clean => "left the cluster",
+        Downed => "downed by the cluster",
+        JoinFailed => "could not join the cluster",
+        _ => "stopped for another reason",
+    };
 }
