@@ -1,0 +1,267 @@
+#!/usr/bin/env bash
+# Docker end-to-end test of the deployment: the real docker/Dockerfile and
+# docker/docker-compose.yml on a real docker engine (1 seed + 3 workers + PostgreSQL).
+#   docker/e2e.sh            (as root; installs docker.io, debootstrap, docker-compose, jq if missing)
+# Checks, each with a deadline: the cluster forms; 2,000 jobs through the published port all
+# complete; `docker kill` of a worker mid-run loses nothing; `docker network disconnect` of a
+# worker (a real partition): the majority downs it, the isolated node stops itself, work goes on,
+# reconnecting brings back no duplicate runs; `compose stop worker` (SIGTERM) leaves gracefully
+# with no failed jobs; jobctl on the host shows the members. Cleans up its containers, networks
+# and volumes (images stay as cache). Exit 0 = all passed, 1 = a check failed, 2 = no docker engine.
+set -Eeuo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=e2e/standins.sh
+source "$ROOT/docker/e2e/standins.sh"
+T0=$(date +%s)
+WORK=$(mktemp -d /tmp/jobs-e2e.XXXXXX)
+P=jobse2e$$
+NODE_IMAGE=jobs-node:e2e
+KEY=e2e-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+DOCKERD_PID=
+COMPOSE=()
+CHECKS=()
+
+log() { printf '[e2e %4ss] %s\n' "$(( $(date +%s) - T0 ))" "$*"; }
+check() { CHECKS+=("$*"); log "PASS: $*"; }
+fail() {
+  log "FAIL: $*"
+  if [ ${#COMPOSE[@]} -gt 0 ]; then compose ps >&2 || true; compose logs --no-color --tail 40 >&2 || true; fi
+  exit 1
+}
+no_engine() {
+  {
+    echo "=================================================================="
+    echo " DOCKER E2E NOT RUN: $*"
+    echo " (docker/e2e.sh needs a running docker engine; see $WORK/dockerd.log)"
+    echo "=================================================================="
+  } >&2
+  exit 2
+}
+
+cleanup() {
+  local rc=$?
+  if [ ${#COMPOSE[@]} -gt 0 ]; then
+    compose down -v --remove-orphans -t 5 >/dev/null 2>&1 || true
+  fi
+  if [ -n "$DOCKERD_PID" ]; then kill "$DOCKERD_PID" 2>/dev/null || true; wait "$DOCKERD_PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+  exit "$rc"
+}
+trap cleanup EXIT
+
+# wait_until <seconds> <what> <command…>: polls the command until it succeeds; fails the run
+# with <what> when the deadline passes.
+wait_until() {
+  local deadline=$(( $(date +%s) + $1 )) what=$2
+  shift 2
+  until "$@"; do
+    [ "$(date +%s)" -lt "$deadline" ] || fail "timed out waiting for: $what"
+    sleep 0.5
+  done
+}
+
+# ---------------------------------------------------------------------------------------------
+# 1. tools and engine
+if [ "$(id -u)" != 0 ]; then echo "docker/e2e.sh installs packages and may start dockerd: run it as root" >&2; exit 2; fi
+missing=()
+command -v dockerd >/dev/null || missing+=(docker.io)
+command -v debootstrap >/dev/null || missing+=(debootstrap)
+command -v jq >/dev/null || missing+=(jq)
+command -v curl >/dev/null || missing+=(curl)
+if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null; then missing+=(docker-compose); fi
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null && apt-get install -y -qq "${missing[@]}" >/dev/null \
+    || no_engine "could not install ${missing[*]}"
+fi
+if docker compose version >/dev/null 2>&1; then COMPOSE_CMD=(docker compose); else COMPOSE_CMD=(docker-compose); fi
+
+if ! docker info >/dev/null 2>&1; then
+  log "starting dockerd"
+  dockerd >"$WORK/dockerd.log" 2>&1 &
+  DOCKERD_PID=$!
+  for _ in $(seq 1 120); do docker info >/dev/null 2>&1 && break; kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.5; done
+  docker info >/dev/null 2>&1 || { tail -n 15 "$WORK/dockerd.log" >&2; no_engine "dockerd could not start on this machine"; }
+fi
+log "docker engine $(docker version -f '{{.Server.Version}}'), compose: ${COMPOSE_CMD[*]}"
+
+# ---------------------------------------------------------------------------------------------
+# 2. images: stand-ins for the registry bases, then the real Dockerfile with them as build args
+standins_make "$WORK"
+log "building $NODE_IMAGE from docker/Dockerfile (SDK_IMAGE=$STANDIN_SDK RUNTIME_IMAGE=$STANDIN_RUNTIME)"
+docker build -q --network host -f "$ROOT/docker/Dockerfile" \
+  --build-arg SDK_IMAGE="$STANDIN_SDK" --build-arg RUNTIME_IMAGE="$STANDIN_RUNTIME" \
+  -t "$NODE_IMAGE" "$ROOT" >"$WORK/build.log" 2>&1 || { tail -n 40 "$WORK/build.log"; fail "docker build"; }
+user=$(docker image inspect -f '{{.Config.User}}' "$NODE_IMAGE")
+health=$(docker image inspect -f '{{json .Config.Healthcheck.Test}}' "$NODE_IMAGE")
+[ "$user" = "10001:10001" ] || fail "image user is '$user', expected 10001:10001 (non-root)"
+[[ "$health" == *healthz* ]] || fail "image has no /healthz health check: $health"
+check "image $NODE_IMAGE built from docker/Dockerfile: $(docker image inspect -f '{{.Size}}' "$NODE_IMAGE" | awk '{printf "%d MB", $1/1e6}'), user $user, health check on /healthz"
+
+log "building jobctl on the host"
+dotnet publish "$ROOT/src/Cluster.Cli" -c Release -o "$WORK/jobctl" -v q -nologo >"$WORK/jobctl-build.log" 2>&1 \
+  || { tail -n 20 "$WORK/jobctl-build.log"; fail "building jobctl"; }
+
+# ---------------------------------------------------------------------------------------------
+# 3. the real compose file (+ an override that only swaps images)
+PORT=
+for p in $(shuf -i 20000-60000 -n 50); do
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then PORT=$p; break; fi
+done
+[ -n "$PORT" ] || fail "no free port"
+cat >"$WORK/e2e.env" <<EOF
+POSTGRES_PASSWORD=e2e-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')
+JOBS_API_KEYS=$KEY:default:admin
+JOBS_HTTP_PORT=$PORT
+JOBS_HTTP_BIND=127.0.0.1
+JOBS_STOP_GRACE=90s
+EOF
+COMPOSE=("${COMPOSE_CMD[@]}" -p "$P" -f "$ROOT/docker/docker-compose.yml" -f "$ROOT/docker/e2e/docker-compose.e2e.yml" --env-file "$WORK/e2e.env")
+compose() { "${COMPOSE[@]}" "$@"; }
+BASE=http://127.0.0.1:$PORT
+NET=${P}_cluster
+
+# api <method> <path> [body]: prints the body; the status goes to $WORK/status.
+api() {
+  local args=(-sS -o "$WORK/body" -w '%{http_code}' --max-time 60 -X "$1" -H "authorization: Bearer $KEY" "$BASE$2")
+  [ $# -ge 3 ] && args+=(-H 'content-type: application/json' --data-binary "@$3")
+  curl "${args[@]}" >"$WORK/status" 2>/dev/null || echo 000 >"$WORK/status"
+  cat "$WORK/body" 2>/dev/null || true
+}
+jobctl() { dotnet "$WORK/jobctl/jobctl.dll" --node "$BASE" --api-key "$KEY" "$@"; }
+members_up() { api GET /api/cluster | jq -e --argjson n "$1" '[.members[] | select(.status == "up" and .reachable)] | length == $n' >/dev/null 2>&1; }
+member_count() { api GET /api/cluster | jq '.members | length'; }
+# submit_batch <id> <count> <delayMs> [maxAttempts]
+submit_batch() {
+  jq -n --arg id "$1" --argjson n "$2" --argjson d "$3" --argjson m "${4:-3}" \
+    '{id: $id, jobs: [range($n) | {type: "noop", payload: {delayMs: $d}, maxAttempts: $m}]}' >"$WORK/batch.json"
+  api POST /api/batches "$WORK/batch.json" >/dev/null
+  [ "$(cat "$WORK/status")" = 202 ] || fail "POST /api/batches $1 answered $(cat "$WORK/status"): $(cat "$WORK/body")"
+}
+batch_field() { api GET "/api/batches/$1" | jq -r ".$2 // empty" 2>/dev/null || true; }
+completed_of() { local s=0 b c; for b in "$@"; do c=$(batch_field "$b" completed); s=$(( s + ${c:-0} )); done; echo "$s"; }
+all_completed() { local b; for b in "$@"; do [ "$(batch_field "$b" status)" = completed ] || return 1; done; }
+at_least_completed() { local n=$1; shift; [ "$(completed_of "$@")" -ge "$n" ]; }
+# jobs_of <batch…>: every job view of the batches, one JSON object per line
+jobs_of() {
+  local b cursor page
+  for b in "$@"; do
+    cursor=
+    while :; do
+      page=$(api GET "/api/jobs?batchId=$b&limit=1000${cursor:+&cursor=$cursor}")
+      jq -c '.items[]' <<<"$page"
+      cursor=$(jq -r '.nextCursor // empty' <<<"$page")
+      [ -n "$cursor" ] || break
+    done
+  done
+}
+container_ip() { docker inspect -f "{{with index .NetworkSettings.Networks \"$NET\"}}{{.IPAddress}}{{end}}" "$1"; }
+removed() { ! api GET /api/cluster | jq -e --arg a "akka.tcp://jobs@$1" '.members[] | select(.address == $a)' >/dev/null; }
+logs_say() { docker logs "$1" 2>&1 | grep -q "$2"; }
+
+log "compose up: postgres, seed, worker x3 (project $P, API on $BASE)"
+compose up -d --no-build --scale worker=3 >"$WORK/up.log" 2>&1 || { cat "$WORK/up.log"; fail "compose up"; }
+mapfile -t WORKERS < <(compose ps -q worker)
+[ ${#WORKERS[@]} = 3 ] || fail "expected 3 worker containers, got ${#WORKERS[@]}"
+SEED=$(compose ps -q seed)
+
+wait_until 240 "4 members up (1 seed + 3 workers)" members_up 4
+member_list() { api GET /api/cluster | jq -r '[.members[] | .address + " " + .status] | join(", ")'; }
+listed=$(member_list)
+[ -n "$listed" ] || fail "GET /api/cluster answered $(cat "$WORK/status"): $(cat "$WORK/body")"
+check "cluster formed: $listed"
+wait_until 120 "the seed container reports healthy" \
+  bash -c "[ \"\$(docker inspect -f '{{.State.Health.Status}}' $SEED)\" = healthy ]"
+check "seed health check (docker HEALTHCHECK → /healthz): healthy"
+
+jobctl cluster show >"$WORK/jobctl.out" || fail "jobctl cluster show exited $?"
+cat "$WORK/jobctl.out"
+[ "$(grep -cE '\| up +\|' "$WORK/jobctl.out")" = 4 ] || fail "jobctl cluster show did not list 4 up members"
+check "jobctl --node $BASE cluster show (from the host): 4 members up"
+
+CAPACITY=$(api GET /api/nodes | jq '[.nodes[] | .capacity] | max // 0' 2>/dev/null || echo 0)
+
+# ---------------------------------------------------------------------------------------------
+# 4. 2,000 jobs; docker kill of a worker mid-run
+B1=(e2e-a1 e2e-a2 e2e-a3 e2e-a4)
+for b in "${B1[@]}"; do submit_batch "$b" 500 200; done
+log "2,000 jobs submitted through $BASE (4 batches of 500, 200 ms each)"
+wait_until 120 "300 of the first 2,000 jobs completed" at_least_completed 300 "${B1[@]}"
+KILLED=${WORKERS[0]}
+KILLED_NODE="$(container_ip "$KILLED"):4053"
+running_on_killed=$(jobs_of "${B1[@]}" | jq -s --arg n "$KILLED_NODE" '[.[] | select(.status == "running" and .node == $n)] | length')
+docker kill "$KILLED" >/dev/null
+log "docker kill $(docker inspect -f '{{.Name}}' "$KILLED") ($KILLED_NODE, $running_on_killed of its jobs running)"
+wait_until 300 "all 2,000 jobs completed after the kill" all_completed "${B1[@]}"
+jobs_of "${B1[@]}" >"$WORK/a.jsonl"
+a_total=$(wc -l <"$WORK/a.jsonl")
+a_done=$(jq -s '[.[] | select(.status == "completed")] | length' "$WORK/a.jsonl")
+a_reruns=$(jq -s '[.[] | .attempts - 1] | add' "$WORK/a.jsonl")
+a_nodes=$(jq -s -r 'group_by(.node) | map("\(.[0].node)=\(length)") | join(" ")' "$WORK/a.jsonl")
+[ "$a_total" = 2000 ] && [ "$a_done" = 2000 ] || fail "after the kill: $a_done of $a_total jobs completed"
+check "2,000 jobs submitted through the published port, all completed despite docker kill of a worker: completed by node $a_nodes; $a_reruns re-run(s) of interrupted attempts"
+
+# ---------------------------------------------------------------------------------------------
+# 5. a real partition: docker network disconnect of a worker
+wait_until 60 "the killed worker removed from the cluster" removed "$KILLED_NODE"
+B2=(e2e-b1 e2e-b2)
+for b in "${B2[@]}"; do submit_batch "$b" 500 200; done
+wait_until 120 "200 of the next 1,000 jobs completed" at_least_completed 200 "${B2[@]}"
+ISOLATED=${WORKERS[1]}
+ISOLATED_NODE="$(container_ip "$ISOLATED"):4053"
+t_cut=$(date +%s)
+docker network disconnect -f "$NET" "$ISOLATED"
+log "docker network disconnect $NET $(docker inspect -f '{{.Name}}' "$ISOLATED") ($ISOLATED_NODE)"
+wait_until 90 "the majority removes $ISOLATED_NODE" removed "$ISOLATED_NODE"
+t_removed=$(( $(date +%s) - t_cut ))
+wait_until 90 "the isolated node stops itself (exit code 3, downed)" logs_say "$ISOLATED" "exit code 3 (downed"
+t_stopped=$(( $(date +%s) - t_cut ))
+check "partition: majority removed the isolated worker after ${t_removed}s; it stopped itself (exit code 3, downed) after ${t_stopped}s"
+wait_until 300 "all 1,000 jobs completed during the partition" all_completed "${B2[@]}"
+jobs_of "${B2[@]}" >"$WORK/b.jsonl"
+b_done=$(jq -s '[.[] | select(.status == "completed")] | length' "$WORK/b.jsonl")
+b_attempts=$(jq -s '[.[] | .attempts] | add' "$WORK/b.jsonl")
+[ "$b_done" = 1000 ] || fail "during the partition: $b_done of 1,000 jobs completed"
+docker network connect "$NET" "$ISOLATED"
+log "network reconnected; waiting for the restarted worker to rejoin"
+wait_until 180 "the isolated worker rejoins (3 members up)" members_up 3
+jobs_of "${B2[@]}" >"$WORK/b2.jsonl"
+b_attempts_after=$(jq -s '[.[] | .attempts] | add' "$WORK/b2.jsonl")
+b_completed_after=$(jq -s '[.[] | select(.status == "completed")] | length' "$WORK/b2.jsonl")
+[ "$b_attempts_after" = "$b_attempts" ] && [ "$b_completed_after" = 1000 ] \
+  || fail "after reconnecting: attempts $b_attempts -> $b_attempts_after, completed $b_completed_after"
+b_reruns=$(( b_attempts - 1000 ))
+[ "$b_reruns" -le "$(( CAPACITY > 0 ? CAPACITY : 1000 ))" ] || fail "$b_reruns re-runs during the partition, more than one node's capacity ($CAPACITY)"
+check "1,000 jobs completed across the partition: $b_reruns re-run(s) (at-least-once, ≤ capacity $CAPACITY of the cut node); after reconnecting and rejoining, attempts unchanged ($b_attempts_after) and no job ran again"
+
+# ---------------------------------------------------------------------------------------------
+# 6. compose stop worker (SIGTERM): graceful leave under load
+B3=(e2e-c1)
+submit_batch e2e-c1 500 200 1
+wait_until 120 "100 of 500 jobs (maxAttempts 1) completed" at_least_completed 100 "${B3[@]}"
+mapfile -t RUNNING_WORKERS < <(docker ps -q --no-trunc --filter "label=com.docker.compose.project=$P" --filter "label=com.docker.compose.service=worker")
+log "compose stop worker: SIGTERM to ${#RUNNING_WORKERS[@]} running worker(s)"
+compose stop -t 90 worker >/dev/null 2>&1
+for w in "${RUNNING_WORKERS[@]}"; do
+  code=$(docker inspect -f '{{.State.ExitCode}}' "$w")
+  [ "$code" = 0 ] || fail "worker $(docker inspect -f '{{.Name}}' "$w") exited $code on SIGTERM, expected 0 (left the cluster)"
+  logs_say "$w" "exit code 0 (left the cluster)" || fail "worker $w did not log a clean leave"
+done
+wait_until 60 "only the seed left in the cluster" members_up 1
+[ "$(member_count)" = 1 ] || fail "members after the workers stopped: $(member_count)"
+wait_until 300 "the 500 jobs completed after the workers left" all_completed "${B3[@]}"
+c_failed=$(batch_field e2e-c1 failed)
+c_done=$(batch_field e2e-c1 completed)
+[ "$c_failed" = 0 ] && [ "$c_done" = 500 ] || fail "after the graceful leave: completed $c_done, failed $c_failed"
+check "compose stop worker: ${#RUNNING_WORKERS[@]} worker(s) left gracefully (exit code 0); 500 jobs with maxAttempts 1: $c_done completed, $c_failed failed"
+
+jobctl cluster show >"$WORK/jobctl.out" || fail "jobctl cluster show exited $?"
+[ "$(grep -cE '\| up +\|' "$WORK/jobctl.out")" = 1 ] || fail "jobctl cluster show: expected the seed alone"
+check "jobctl cluster show after the leave: the seed alone"
+
+# ---------------------------------------------------------------------------------------------
+echo
+echo "docker e2e: all checks passed in $(( $(date +%s) - T0 )) s"
+for c in "${CHECKS[@]}"; do echo "  - $c"; done
