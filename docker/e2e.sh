@@ -5,7 +5,8 @@
 # Checks, each with a deadline: the cluster forms; 2,000 jobs through the published port all
 # complete; `docker kill` of a worker mid-run loses nothing; `docker network disconnect` of a
 # worker (a real partition): the majority downs it, the isolated node stops itself, work goes on,
-# reconnecting brings back no duplicate runs; `compose stop worker` (SIGTERM) leaves gracefully
+# reconnecting brings back no duplicate runs; a crashed and restarted seed rejoins the running
+# cluster (no second cluster); `compose stop worker` (SIGTERM) leaves gracefully
 # with no failed jobs; jobctl on the host shows the members. Cleans up its containers, networks
 # and volumes (images stay as cache). Exit 0 = all passed, 1 = a check failed, 2 = no docker engine.
 set -Eeuo pipefail
@@ -123,16 +124,22 @@ compose() { "${COMPOSE[@]}" "$@"; }
 BASE=http://127.0.0.1:$PORT
 NET=${P}_cluster
 
-# api <method> <path> [body]: prints the body; the status goes to $WORK/status.
+# api <method> <path> [body-file]: prints the answer's body and puts its status in $WORK/status;
+# fails (prints nothing) when nothing answered.
 api() {
   local args=(-sS -o "$WORK/body" -w '%{http_code}' --max-time 60 -X "$1" -H "authorization: Bearer $KEY" "$BASE$2")
-  [ $# -ge 3 ] && args+=(-H 'content-type: application/json' --data-binary "@$3")
-  curl "${args[@]}" >"$WORK/status" 2>/dev/null || echo 000 >"$WORK/status"
+  if [ $# -ge 3 ]; then args+=(-H 'content-type: application/json' --data-binary "@$3"); fi
+  rm -f "$WORK/body"
+  curl "${args[@]}" >"$WORK/status" 2>"$WORK/curl.err" || echo 000 >"$WORK/status"
+  [ "$(cat "$WORK/status")" != 000 ] || return 1
   cat "$WORK/body" 2>/dev/null || true
 }
+# get_ok <path>: the body of a 200 answer, else fails
+get_ok() { local body; body=$(api GET "$1") && [ "$(cat "$WORK/status")" = 200 ] && printf '%s' "$body"; }
 jobctl() { dotnet "$WORK/jobctl/jobctl.dll" --node "$BASE" --api-key "$KEY" "$@"; }
-members_up() { api GET /api/cluster | jq -e --argjson n "$1" '[.members[] | select(.status == "up" and .reachable)] | length == $n' >/dev/null 2>&1; }
-member_count() { api GET /api/cluster | jq '.members | length'; }
+# Predicates for wait_until: each needs a 200 answer (jq -e is true on empty input).
+members_up() { local j; j=$(get_ok /api/cluster) && jq -e --argjson n "$1" '[.members[] | select(.status == "up" and .reachable)] | length == $n' <<<"$j" >/dev/null; }
+member_count() { get_ok /api/cluster | jq '.members | length'; }
 # submit_batch <id> <count> <delayMs> [maxAttempts]
 submit_batch() {
   jq -n --arg id "$1" --argjson n "$2" --argjson d "$3" --argjson m "${4:-3}" \
@@ -140,7 +147,7 @@ submit_batch() {
   api POST /api/batches "$WORK/batch.json" >/dev/null
   [ "$(cat "$WORK/status")" = 202 ] || fail "POST /api/batches $1 answered $(cat "$WORK/status"): $(cat "$WORK/body")"
 }
-batch_field() { api GET "/api/batches/$1" | jq -r ".$2 // empty" 2>/dev/null || true; }
+batch_field() { get_ok "/api/batches/$1" | jq -r ".$2 // empty" 2>/dev/null || true; }
 completed_of() { local s=0 b c; for b in "$@"; do c=$(batch_field "$b" completed); s=$(( s + ${c:-0} )); done; echo "$s"; }
 all_completed() { local b; for b in "$@"; do [ "$(batch_field "$b" status)" = completed ] || return 1; done; }
 at_least_completed() { local n=$1; shift; [ "$(completed_of "$@")" -ge "$n" ]; }
@@ -150,7 +157,7 @@ jobs_of() {
   for b in "$@"; do
     cursor=
     while :; do
-      page=$(api GET "/api/jobs?batchId=$b&limit=1000${cursor:+&cursor=$cursor}")
+      page=$(get_ok "/api/jobs?batchId=$b&limit=1000${cursor:+&cursor=$cursor}") || fail "listing the jobs of batch $b: $(cat "$WORK/status")"
       jq -c '.items[]' <<<"$page"
       cursor=$(jq -r '.nextCursor // empty' <<<"$page")
       [ -n "$cursor" ] || break
@@ -158,7 +165,7 @@ jobs_of() {
   done
 }
 container_ip() { docker inspect -f "{{with index .NetworkSettings.Networks \"$NET\"}}{{.IPAddress}}{{end}}" "$1"; }
-removed() { ! api GET /api/cluster | jq -e --arg a "akka.tcp://jobs@$1" '.members[] | select(.address == $a)' >/dev/null; }
+removed() { local j; j=$(get_ok /api/cluster) && jq -e --arg a "akka.tcp://jobs@$1" 'any(.members[]; .address == $a) | not' <<<"$j" >/dev/null; }
 logs_say() { docker logs "$1" 2>&1 | grep -q "$2"; }
 
 log "compose up: postgres, seed, worker x3 (project $P, API on $BASE)"
@@ -168,9 +175,7 @@ mapfile -t WORKERS < <(compose ps -q worker)
 SEED=$(compose ps -q seed)
 
 wait_until 240 "4 members up (1 seed + 3 workers)" members_up 4
-member_list() { api GET /api/cluster | jq -r '[.members[] | .address + " " + .status] | join(", ")'; }
-listed=$(member_list)
-[ -n "$listed" ] || fail "GET /api/cluster answered $(cat "$WORK/status"): $(cat "$WORK/body")"
+listed=$(get_ok /api/cluster | jq -r '[.members[] | .address + " " + .status] | join(", ")') || fail "GET /api/cluster: $(cat "$WORK/status")"
 check "cluster formed: $listed"
 wait_until 120 "the seed container reports healthy" \
   bash -c "[ \"\$(docker inspect -f '{{.State.Health.Status}}' $SEED)\" = healthy ]"
@@ -181,7 +186,7 @@ cat "$WORK/jobctl.out"
 [ "$(grep -cE '\| up +\|' "$WORK/jobctl.out")" = 4 ] || fail "jobctl cluster show did not list 4 up members"
 check "jobctl --node $BASE cluster show (from the host): 4 members up"
 
-CAPACITY=$(api GET /api/nodes | jq '[.nodes[] | .capacity] | max // 0' 2>/dev/null || echo 0)
+CAPACITY=$(get_ok /api/nodes | jq '[.nodes[] | .capacity] | max // 0') || fail "GET /api/nodes: $(cat "$WORK/status")"
 
 # ---------------------------------------------------------------------------------------------
 # 4. 2,000 jobs; docker kill of a worker mid-run
@@ -201,11 +206,30 @@ a_done=$(jq -s '[.[] | select(.status == "completed")] | length' "$WORK/a.jsonl"
 a_reruns=$(jq -s '[.[] | .attempts - 1] | add' "$WORK/a.jsonl")
 a_nodes=$(jq -s -r 'group_by(.node) | map("\(.[0].node)=\(length)") | join(" ")' "$WORK/a.jsonl")
 [ "$a_total" = 2000 ] && [ "$a_done" = 2000 ] || fail "after the kill: $a_done of $a_total jobs completed"
-check "2,000 jobs submitted through the published port, all completed despite docker kill of a worker: completed by node $a_nodes; $a_reruns re-run(s) of interrupted attempts"
+[ "$a_reruns" -le "$CAPACITY" ] || fail "$a_reruns re-runs after killing one worker, more than its capacity ($CAPACITY)"
+check "2,000 jobs submitted through the published port, all completed despite docker kill of a worker: completed by node $a_nodes; $a_reruns re-run(s) of interrupted attempts (≤ capacity $CAPACITY of the killed node)"
 
 # ---------------------------------------------------------------------------------------------
-# 5. a real partition: docker network disconnect of a worker
+# 5. the seed crashes and comes back: it must rejoin the running cluster, not form a second one
 wait_until 60 "the killed worker removed from the cluster" removed "$KILLED_NODE"
+W3=${WORKERS[2]}
+W3_BASE="http://$(docker port "$W3" 5080/tcp | head -n 1)"
+SEED_NODE="$(container_ip "$SEED"):4053"
+t_kill=$(date +%s)
+docker kill "$SEED" >/dev/null
+log "docker kill of the seed ($SEED_NODE); watching from a worker ($W3_BASE)"
+BASE=$W3_BASE wait_until 60 "the workers remove the crashed seed" removed "$SEED_NODE"
+t_seed_removed=$(( $(date +%s) - t_kill ))
+docker start "$SEED" >/dev/null
+BASE=$W3_BASE wait_until 120 "the restarted seed joins the workers' cluster (3 members up, seen from a worker)" members_up 3
+wait_until 60 "the restarted seed sees the same 3 members" members_up 3
+seed_leader=$(get_ok /api/cluster | jq -r .leader)
+worker_leader=$(BASE=$W3_BASE get_ok /api/cluster | jq -r .leader)
+[ "$seed_leader" = "$worker_leader" ] || fail "two clusters: the seed's leader is $seed_leader, the worker's $worker_leader"
+check "seed crash: docker kill, removed by the workers after ${t_seed_removed}s; docker start: it joined the running cluster (3 members up on both sides, one leader $seed_leader) instead of forming its own"
+
+# ---------------------------------------------------------------------------------------------
+# 6. a real partition: docker network disconnect of a worker
 B2=(e2e-b1 e2e-b2)
 for b in "${B2[@]}"; do submit_batch "$b" 500 200; done
 wait_until 120 "200 of the next 1,000 jobs completed" at_least_completed 200 "${B2[@]}"
@@ -237,7 +261,7 @@ b_reruns=$(( b_attempts - 1000 ))
 check "1,000 jobs completed across the partition: $b_reruns re-run(s) (at-least-once, ≤ capacity $CAPACITY of the cut node); after reconnecting and rejoining, attempts unchanged ($b_attempts_after) and no job ran again"
 
 # ---------------------------------------------------------------------------------------------
-# 6. compose stop worker (SIGTERM): graceful leave under load
+# 7. compose stop worker (SIGTERM): graceful leave under load
 B3=(e2e-c1)
 submit_batch e2e-c1 500 200 1
 wait_until 120 "100 of 500 jobs (maxAttempts 1) completed" at_least_completed 100 "${B3[@]}"

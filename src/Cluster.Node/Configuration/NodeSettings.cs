@@ -67,7 +67,7 @@ public static partial class NodeSettings
             PostgresConnectionString = Get("JOBS_DB", "Db"),
             ClusterHost = ClusterHostName.Resolve(Get("JOBS_CLUSTER_HOST", "ClusterHost") ?? "localhost"),
             ClusterPort = Int("JOBS_CLUSTER_PORT", "ClusterPort", 0, 65535) ?? 4053,
-            Seeds = List("JOBS_CLUSTER_SEEDS", "Seeds") ?? [],
+            Seeds = SeedList.Expand(List("JOBS_CLUSTER_SEEDS", "Seeds") ?? [], System.Net.Dns.GetHostAddresses, TimeSpan.FromSeconds(60)),
             Roles = roles,
             HeartbeatPause = Int("JOBS_HEARTBEAT_PAUSE_MS", "HeartbeatPauseMs", 500, 600_000) is { } hp ? TimeSpan.FromMilliseconds(hp) : new JobEngineOptions().HeartbeatPause,
             StableAfter = Int("JOBS_SBR_STABLE_AFTER_MS", "StableAfterMs", 500, 600_000) is { } sa ? TimeSpan.FromMilliseconds(sa) : new JobEngineOptions().StableAfter,
