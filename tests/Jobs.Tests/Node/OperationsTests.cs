@@ -137,8 +137,8 @@ public sealed class OperationsTests(NodeFixture fixture, ITestOutputHelper outpu
     [Fact]
     public async Task A_bad_api_key_setting_stops_the_node_at_start_without_echoing_the_key()
     {
-        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => NodeProcess.StartAsync(TestPaths.NewTempDir("node-badkeys"), output,
-            new Dictionary<string, string> { ["JOBS_API_KEYS"] = "secret-secret-secret:acme:superuser" }));
+        var e = await NodeStartFailure.ExpectAsync("node-badkeys", output,
+            new Dictionary<string, string> { ["JOBS_API_KEYS"] = "secret-secret-secret:acme:superuser" });
         Assert.Contains("JOBS_API_KEYS entry 1: role 'superuser' is invalid", e.Message);
         Assert.DoesNotContain("secret-secret-secret", e.Message);
     }
