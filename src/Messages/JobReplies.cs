@@ -6,6 +6,11 @@ public interface IJobReply : IJobsMessage;
 /// <param name="View">null only when the job exists but is no longer in the partition's memory.</param>
 public sealed record JobSubmitted(string JobId, bool Created, JobView? View) : IJobReply;
 
+/// <summary>The answer to <see cref="SubmitJobs"/>, in its order: no views, only what became of each job.</summary>
+/// <param name="Created">per job: stored now (true) or already known (false).</param>
+/// <param name="Rejected">per job: why it was refused (the partition is saturated), or null.</param>
+public sealed record JobsSubmitted(IReadOnlyList<string> JobIds, IReadOnlyList<bool> Created, IReadOnlyList<string?> Rejected) : IJobReply;
+
 public sealed record JobFound(JobView View) : IJobReply;
 
 /// <summary>The partition is saturated (its journal is behind); nothing was stored. Retry later.</summary>

@@ -21,17 +21,16 @@ namespace Jobs.Actors.Batches;
 /// </summary>
 public sealed class BatchCoordinator : ReceivePersistentActor, IWithTimers
 {
-    public delegate Task SubmitOne(JobSpec spec, string jobId, string batchId, CancellationToken ct);
+    /// <summary>Stores every job (spec, id) of the batch; fails if any one could not be stored.</summary>
+    public delegate Task SubmitAll(IReadOnlyList<(JobSpec Spec, string JobId)> jobs, string batchId, CancellationToken ct);
 
     private sealed record Submitted(string Tenant, IReadOnlyList<string> JobIds);
     private sealed record SubmitFailed(string Reason);
     private sealed record Counted(IReadOnlyDictionary<JobStatus, int> Counts, IActorRef? ReplyTo, bool Created);
     private sealed record CheckCompletion;
 
-    private const int SubmitConcurrency = 64;
-
     private readonly string _batchId;
-    private readonly SubmitOne _submit;
+    private readonly SubmitAll _submit;
     private readonly IJobReadStore _readStore;
     private readonly string _node;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -39,7 +38,7 @@ public sealed class BatchCoordinator : ReceivePersistentActor, IWithTimers
     private BatchState _state = BatchState.Empty;
     private bool _submitting;
 
-    public BatchCoordinator(string batchId, SubmitOne submit, IJobReadStore readStore, string node)
+    public BatchCoordinator(string batchId, SubmitAll submit, IJobReadStore readStore, string node)
     {
         _batchId = batchId;
         _submit = submit;
@@ -77,7 +76,7 @@ public sealed class BatchCoordinator : ReceivePersistentActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(string batchId, SubmitOne submit, IJobReadStore readStore, string node) =>
+    public static Props Props(string batchId, SubmitAll submit, IJobReadStore readStore, string node) =>
         Akka.Actor.Props.Create(() => new BatchCoordinator(batchId, submit, readStore, node));
 
     private void OnSubmit(SubmitBatch b)
@@ -95,14 +94,10 @@ public sealed class BatchCoordinator : ReceivePersistentActor, IWithTimers
         var ids = b.Jobs.Select((spec, i) => spec.IdempotencyKey is null
             ? PartitionLayout.IdFor(spec.Queue, JobIds.ForBatchJob(b.Tenant, b.BatchId, i))
             : JobIds.ForNewJob(spec, DateTimeOffset.UtcNow)).ToArray();
-        SubmitAll(b, ids, submit, batchId).PipeTo(Self,
+        submit(b.Jobs.Select((spec, i) => (spec, ids[i])).ToArray(), batchId, CancellationToken.None).PipeTo(Self,
             success: () => new Submitted(b.Tenant, ids),
             failure: e => new SubmitFailed($"the batch could not be stored completely ({e.GetBaseException().Message}); post it again: jobs already stored are not duplicated"));
     }
-
-    private static Task SubmitAll(SubmitBatch b, string[] ids, SubmitOne submit, string batchId) =>
-        Parallel.ForEachAsync(Enumerable.Range(0, ids.Length), new ParallelOptions { MaxDegreeOfParallelism = SubmitConcurrency },
-            async (i, ct) => await submit(b.Jobs[i], ids[i], batchId, ct).ConfigureAwait(false));
 
     private void OnSubmitted(Submitted s)
     {

@@ -12,16 +12,16 @@ public sealed class BatchHost : ReceiveActor
 {
     public const string Name = "batches";
 
-    public BatchHost(BatchCoordinator.SubmitOne submit, IJobReadStore readStore, string node)
+    public BatchHost(BatchCoordinator.SubmitAll submit, IJobReadStore readStore, string node)
     {
         Receive<SubmitBatch>(b => CoordinatorFor(b.BatchId, submit, readStore, node).Forward(b));
         Receive<GetBatch>(q => CoordinatorFor(q.BatchId, submit, readStore, node).Forward(q));
     }
 
-    public static Props Props(BatchCoordinator.SubmitOne submit, IJobReadStore readStore, string node) =>
+    public static Props Props(BatchCoordinator.SubmitAll submit, IJobReadStore readStore, string node) =>
         Akka.Actor.Props.Create(() => new BatchHost(submit, readStore, node));
 
-    private static IActorRef CoordinatorFor(string batchId, BatchCoordinator.SubmitOne submit, IJobReadStore readStore, string node)
+    private static IActorRef CoordinatorFor(string batchId, BatchCoordinator.SubmitAll submit, IJobReadStore readStore, string node)
     {
         var name = "b-" + Uri.EscapeDataString(batchId);
         var child = Context.Child(name);

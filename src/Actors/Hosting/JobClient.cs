@@ -41,6 +41,28 @@ public sealed class JobClient(IActorRef region, IJobReadStore readStore, JobEngi
         return (view, s.Created);
     }
 
+    /// <summary>At most this many jobs travel in one <see cref="SubmitJobs"/> message.</summary>
+    public const int SubmitChunk = 250;
+
+    /// <summary>
+    /// Stores many jobs under given ids with one message per partition (per <see cref="SubmitChunk"/>
+    /// jobs) instead of one per job. Throws <see cref="JobEngineBusyException"/> if a partition
+    /// refused any; the ids are fixed, so a retry of the whole call duplicates nothing.
+    /// </summary>
+    public async Task SubmitManyAsync(IReadOnlyList<(JobSpec Spec, string JobId)> jobs, string? batchId, CancellationToken ct = default)
+    {
+        var messages = jobs
+            .Select(j => new SubmitJob(Partition(j.JobId), j.JobId, j.Spec, batchId))
+            .GroupBy(j => j.PartitionId)
+            .SelectMany(g => g.Chunk(SubmitChunk).Select(chunk => new SubmitJobs(g.Key, chunk)));
+        var replies = await Task.WhenAll(messages.Select(m => AskWithRetry(m, ct)));
+        foreach (var reply in replies)
+        {
+            if (reply is not JobsSubmitted s) throw new InvalidOperationException($"unexpected reply {reply.GetType().Name}");
+            if (s.Rejected.FirstOrDefault(r => r is not null) is { } reason) throw new JobEngineBusyException(reason);
+        }
+    }
+
     public async Task<JobView?> GetAsync(string jobId, CancellationToken ct = default) =>
         await Ask(new GetJob(Partition(jobId), jobId), ct) switch
         {

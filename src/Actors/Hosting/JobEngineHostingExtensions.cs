@@ -113,7 +113,7 @@ public static class JobEngineHostingExtensions
                 registry.Register<JobPartitionRegion>(region);
 
                 var client = new JobClient(region, readStore, o);
-                system.ActorOf(BatchHost.Props((spec, id, batchId, ct) => client.SubmitAsync(spec, id, batchId, ct), readStore, node), BatchHost.Name);
+                system.ActorOf(BatchHost.Props(client.SubmitManyAsync, readStore, node), BatchHost.Name);
                 var batchRouter = system.ActorOf(Props.Empty.WithRouter(new ClusterRouterGroup(
                     new ConsistentHashingGroup(["/user/" + BatchHost.Name]),
                     new ClusterRouterGroupSettings(10_000, ["/user/" + BatchHost.Name], allowLocalRoutees: true))), "batch-router");

@@ -88,6 +88,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<SubmitJob>(OnSubmit);
+        Command<SubmitJobs>(OnSubmitMany);
         Command<GetJob>(q => Sender.Tell(Lookup(q.JobId)));
         Command<CancelJob>(OnCancel);
         Command<RequeueJob>(c => Reply(c.JobId, JobRules.Requeue(_state, c.JobId, Now)));
@@ -162,25 +163,54 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
 
     private void OnSubmit(SubmitJob cmd)
     {
+        var sender = Sender;
+        Submit(cmd, withView: true, reply => sender.Tell(reply));
+    }
+
+    /// <summary>A batch's jobs of this partition: each submitted as alone, one answer when all are settled.</summary>
+    private void OnSubmitMany(SubmitJobs cmd)
+    {
+        var sender = Sender;
+        var created = new bool[cmd.Jobs.Count];
+        var rejected = new string?[cmd.Jobs.Count];
+        var open = cmd.Jobs.Count;
+        if (open == 0)
+        {
+            sender.Tell(new JobsSubmitted([], [], []));
+            return;
+        }
+        for (var i = 0; i < cmd.Jobs.Count; i++)
+        {
+            var index = i;
+            Submit(cmd.Jobs[i], withView: false, reply =>
+            {
+                if (reply is JobSubmitted s) created[index] = s.Created;
+                else rejected[index] = reply is JobRejected r ? r.Reason : reply.GetType().Name;
+                if (--open == 0) sender.Tell(new JobsSubmitted(cmd.Jobs.Select(j => j.JobId).ToArray(), created, rejected));
+            });
+        }
+    }
+
+    /// <param name="answer">called once, on this actor's thread, when the job is durable (or refused).</param>
+    private void Submit(SubmitJob cmd, bool withView, Action<IJobReply> answer)
+    {
         if (_eventsInFlight >= _settings.MaxEventsInFlight && !_state.Knows(cmd.JobId))
         {
-            Sender.Tell(new JobRejected(cmd.JobId, $"partition {_partitionId} has {_eventsInFlight} events waiting for the journal"));
+            answer(new JobRejected(cmd.JobId, $"partition {_partitionId} has {_eventsInFlight} events waiting for the journal"));
             return;
         }
         switch (JobRules.Submit(_state, cmd, Now))
         {
             case JobRules.AlreadyExists:
-                var replyTo = Sender;
-                void Answer() => replyTo.Tell(new JobSubmitted(cmd.JobId, false, ViewOf(cmd.JobId)));
+                void Answer() => answer(new JobSubmitted(cmd.JobId, false, withView ? ViewOf(cmd.JobId) : null));
                 // A retried submission whose first write is still in flight is answered once that write is durable.
                 if (_durable.Knows(cmd.JobId)) Answer();
                 else DeferAsync(cmd, _ => Answer());
                 break;
             case JobRules.Persist p:
-                var sender = Sender;
                 PersistEvents(p.Events, () =>
                 {
-                    sender.Tell(new JobSubmitted(cmd.JobId, true, ViewOf(cmd.JobId)));
+                    answer(new JobSubmitted(cmd.JobId, true, withView ? ViewOf(cmd.JobId) : null));
                     if (_state.Find(cmd.JobId) is { WaitingFor.Count: > 0 } waiting) SendWatches([waiting]);
                 });
                 break;

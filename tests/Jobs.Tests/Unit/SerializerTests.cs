@@ -72,6 +72,24 @@ public sealed class SerializerTests : IDisposable
     }
 
     [Fact]
+    public void Submitting_many_and_its_answer_round_trip()
+    {
+        var spec = new JobSpec { Type = "noop", Payload = """{"delayMs":5}""", Tenant = "acme" };
+        IJobsMessage[] wire =
+        [
+            new SubmitJobs(3, [new SubmitJob(3, "a", spec, "b1"), new SubmitJob(3, "b", spec)]),
+            new JobsSubmitted(["a", "b"], [true, false], [null, "partition 3 is busy"]),
+        ];
+        foreach (var message in wire)
+        {
+            var serializer = _system.Serialization.FindSerializerFor(message);
+            var back = _system.Serialization.Deserialize(serializer.ToBinary(message), serializer.Identifier,
+                Akka.Serialization.Serialization.ManifestFor(serializer, message));
+            Assert.Equal(Json(message), Json(back));
+        }
+    }
+
+    [Fact]
     public void Every_message_type_in_the_protocol_has_a_manifest()
     {
         var protocol = typeof(IJobsMessage).Assembly.GetTypes()
