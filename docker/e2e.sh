@@ -119,6 +119,8 @@ JOBS_HTTP_PORT=$PORT
 JOBS_HTTP_BIND=127.0.0.1
 JOBS_STOP_GRACE=90s
 EOF
+# E2E_ENV="K=V;…": extra compose settings for an experiment (e.g. showing a check fails without a fix)
+tr ';' '\n' <<<"${E2E_ENV:-}" | sed '/^$/d' >>"$WORK/e2e.env"
 COMPOSE=("${COMPOSE_CMD[@]}" -p "$P" -f "$ROOT/docker/docker-compose.yml" -f "$ROOT/docker/e2e/docker-compose.e2e.yml" --env-file "$WORK/e2e.env")
 compose() { "${COMPOSE[@]}" "$@"; }
 BASE=http://127.0.0.1:$PORT
