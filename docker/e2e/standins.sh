@@ -36,16 +36,16 @@ standins_make() {
     ln -s /usr/share/dotnet/dotnet "$rootfs/usr/bin/dotnet"
     local env=(-c 'ENV DOTNET_ROOT=/usr/share/dotnet' -c 'ENV DOTNET_NOLOGO=1' -c 'ENV DOTNET_CLI_TELEMETRY_OPTOUT=1'
                -c 'ENV DOTNET_RUNNING_IN_CONTAINER=true' -c 'CMD ["/bin/bash"]')
-    tar -c -C "$rootfs" . -C "$(dirname "$dotnet_dir")" --transform "s,^$(basename "$dotnet_dir"),usr/share/dotnet," \
-        "$(basename "$dotnet_dir")" \
-      | docker import "${env[@]}" -c 'ENV NUGET_CERT_REVOCATION_MODE=offline' - "$STANDIN_SDK" >/dev/null
+    # the base rootfs plus the machine's .NET folder as /usr/share/dotnet, minus the given subfolders
+    local d; d=$(basename "$dotnet_dir")
+    with_dotnet() {
+      local skip=() sub
+      for sub in "$@"; do skip+=(--exclude="$d/$sub"); done
+      tar -c -C "$rootfs" . -C "$(dirname "$dotnet_dir")" --transform "s,^$d,usr/share/dotnet," "${skip[@]}" "$d"
+    }
+    with_dotnet | docker import "${env[@]}" -c 'ENV NUGET_CERT_REVOCATION_MODE=offline' - "$STANDIN_SDK" >/dev/null
     echo "stand-ins: $STANDIN_SDK imported (SDK from $dotnet_dir)"
-    tar -c -C "$rootfs" . -C "$(dirname "$dotnet_dir")" --transform "s,^$(basename "$dotnet_dir"),usr/share/dotnet," \
-        --exclude="$(basename "$dotnet_dir")/sdk" --exclude="$(basename "$dotnet_dir")/sdk-manifests" \
-        --exclude="$(basename "$dotnet_dir")/packs" --exclude="$(basename "$dotnet_dir")/templates" \
-        --exclude="$(basename "$dotnet_dir")/library-packs" \
-        "$(basename "$dotnet_dir")" \
-      | docker import "${env[@]}" - "$STANDIN_RUNTIME" >/dev/null
+    with_dotnet sdk sdk-manifests packs templates library-packs | docker import "${env[@]}" - "$STANDIN_RUNTIME" >/dev/null
     echo "stand-ins: $STANDIN_RUNTIME imported (runtimes only)"
     rm -rf "$rootfs"
   fi
