@@ -28,6 +28,8 @@ check() { CHECKS+=("$*"); log "PASS: $*"; }
 fail() {
   log "FAIL: $*"
   if [ ${#COMPOSE[@]} -gt 0 ]; then compose ps >&2 || true; compose logs --no-color --tail 40 >&2 || true; fi
+  # again after the logs, so that the tail of a CI log names the failed check
+  log "FAIL: $*" | tee /dev/stderr
   exit 1
 }
 no_engine() {
@@ -50,6 +52,8 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
+# a command that fails outside a check (set -e) still names itself at the end of the log
+trap 'rc=$?; [ "$BASH_SUBSHELL" != 0 ] || log "FAIL: exit $rc at line $LINENO: $BASH_COMMAND" | tee /dev/stderr' ERR
 
 # wait_until <seconds> <what> <command…>: polls the command until it succeeds; fails the run
 # with <what> when the deadline passes.
@@ -168,7 +172,9 @@ jobs_of() {
 }
 container_ip() { docker inspect -f "{{with index .NetworkSettings.Networks \"$NET\"}}{{.IPAddress}}{{end}}" "$1"; }
 removed() { local j; j=$(get_ok /api/cluster) && jq -e --arg a "akka.tcp://jobs@$1" 'any(.members[]; .address == $a) | not' <<<"$j" >/dev/null; }
-logs_say() { docker logs "$1" 2>&1 | grep -q "$2"; }
+# (grep without -q reads to the end: with -q, docker logs could die of SIGPIPE after the match,
+# which pipefail turns into "not found" — as soon as a restarted container logs past the line)
+logs_say() { docker logs "$1" 2>&1 | grep -F -- "$2" >/dev/null; }
 
 log "compose up: postgres, seed, worker x3 (project $P, API on $BASE)"
 compose up -d --no-build --scale worker=3 >"$WORK/up.log" 2>&1 || { cat "$WORK/up.log"; fail "compose up"; }
