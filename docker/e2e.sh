@@ -157,13 +157,28 @@ batch_field() { get_ok "/api/batches/$1" | jq -r ".$2 // empty" 2>/dev/null || t
 completed_of() { local s=0 b c; for b in "$@"; do c=$(batch_field "$b" completed); s=$(( s + ${c:-0} )); done; echo "$s"; }
 all_completed() { local b; for b in "$@"; do [ "$(batch_field "$b" status)" = completed ] || return 1; done; }
 at_least_completed() { local n=$1; shift; [ "$(completed_of "$@")" -ge "$n" ]; }
+# list_page <path>: a 200 answer's body; a 503 (the API's "retry": a partition is moving) is
+# retried for up to 60 s and logged; anything else returns 1 with the status and body in $WORK/why.
+list_page() {
+  local deadline=$(( $(date +%s) + 60 )) body
+  while :; do
+    body=$(api GET "$1") || true
+    case "$(cat "$WORK/status")" in
+      200) printf '%s' "$body"; return 0 ;;
+      503) log "GET $1 answered 503 (retrying): $(head -c 300 "$WORK/body" 2>/dev/null)" >&2
+           [ "$(date +%s)" -lt "$deadline" ] || { echo "GET $1 kept answering 503 for 60 s" >"$WORK/why"; return 1; } ;;
+      *) echo "GET $1 answered $(cat "$WORK/status"): $(head -c 500 "$WORK/body" 2>/dev/null) $(cat "$WORK/curl.err")" >"$WORK/why"; return 1 ;;
+    esac
+    sleep 1
+  done
+}
 # jobs_of <batch…>: every job view of the batches, one JSON object per line
 jobs_of() {
   local b cursor page
   for b in "$@"; do
     cursor=
     while :; do
-      page=$(get_ok "/api/jobs?batchId=$b&limit=1000${cursor:+&cursor=$cursor}") || fail "listing the jobs of batch $b: $(cat "$WORK/status")"
+      page=$(list_page "/api/jobs?batchId=$b&limit=1000${cursor:+&cursor=$cursor}") || fail "listing the jobs of batch $b: $(cat "$WORK/why")"
       jq -c '.items[]' <<<"$page"
       cursor=$(jq -r '.nextCursor // empty' <<<"$page")
       [ -n "$cursor" ] || break
