@@ -21,6 +21,7 @@ public static class JobsAkkaConfig
         var provider = o.Persistence.ToLowerInvariant();
         if (provider is not ("sqlite" or "postgres"))
             throw new NotSupportedException($"JOBS_PERSISTENCE={o.Persistence} is not supported; use sqlite or postgres");
+        if (provider == "postgres") Jobs.Actors.Persistence.PostgresBinaryCopy.Enable();
         var cs = Quote(o.JournalConnectionString);
         var overrides = ConfigurationFactory.ParseString($"""
             akka.persistence.journal.sql.connection-string = {cs}

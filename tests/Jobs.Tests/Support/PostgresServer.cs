@@ -17,13 +17,16 @@ public sealed partial class PostgresServer
 
     public int Port { get; } = FreePort();
 
+    /// <summary>The server's log file (statements appear in it for a database with log_statement set).</summary>
+    public string LogPath => Path.Combine(_dir, "server.log");
+
     public async Task InitializeAsync()
     {
         if (!File.Exists(Path.Combine(BinDir, "pg_ctl")))
             throw new InvalidOperationException($"PostgreSQL 15 is not installed ({BinDir}/pg_ctl missing): apt-get install postgresql");
         if (IsRoot) await Run("chown", "-R", "postgres:postgres", _dir);
         await RunAsPostgres(Path.Combine(BinDir, "initdb"), "-D", DataDir, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync");
-        await RunAsPostgres(Path.Combine(BinDir, "pg_ctl"), "-D", DataDir, "-l", Path.Combine(_dir, "server.log"), "-w", "-t", "60",
+        await RunAsPostgres(Path.Combine(BinDir, "pg_ctl"), "-D", DataDir, "-l", LogPath, "-w", "-t", "60",
             "-o", $"-p {Port} -k {_dir} -c listen_addresses=127.0.0.1 -c max_connections=300", "start");
     }
 
