@@ -185,6 +185,8 @@ jobs_of() {
     done
   done
 }
+# not_completed <jobs.jsonl>: the count per status and the first two jobs that did not complete (for a failure message)
+not_completed() { jq -sc '{by_status: (group_by(.status) | map({(.[0].status): length}) | add), first: [.[] | select(.status != "completed")][:2]}' "$1"; }
 container_ip() { docker inspect -f "{{with index .NetworkSettings.Networks \"$NET\"}}{{.IPAddress}}{{end}}" "$1"; }
 removed() { local j; j=$(get_ok /api/cluster) && jq -e --arg a "akka.tcp://jobs@$1" 'any(.members[]; .address == $a) | not' <<<"$j" >/dev/null; }
 # (grep without -q reads to the end: with -q, docker logs could die of SIGPIPE after the match,
@@ -228,7 +230,7 @@ a_total=$(wc -l <"$WORK/a.jsonl")
 a_done=$(jq -s '[.[] | select(.status == "completed")] | length' "$WORK/a.jsonl")
 a_reruns=$(jq -s '[.[] | .attempts - 1] | add' "$WORK/a.jsonl")
 a_nodes=$(jq -s -r 'group_by(.node) | map("\(.[0].node)=\(length)") | join(" ")' "$WORK/a.jsonl")
-[ "$a_total" = 2000 ] && [ "$a_done" = 2000 ] || fail "after the kill: $a_done of $a_total jobs completed"
+[ "$a_total" = 2000 ] && [ "$a_done" = 2000 ] || fail "after the kill: $a_done of $a_total jobs completed; $(not_completed "$WORK/a.jsonl")"
 [ "$a_reruns" -le "$CAPACITY" ] || fail "$a_reruns re-runs after killing one worker, more than its capacity ($CAPACITY)"
 check "2,000 jobs submitted through the published port, all completed despite docker kill of a worker: completed by node $a_nodes; $a_reruns re-run(s) of interrupted attempts (≤ capacity $CAPACITY of the killed node)"
 
@@ -270,7 +272,7 @@ wait_until 300 "all 1,000 jobs completed during the partition" all_completed "${
 jobs_of "${B2[@]}" >"$WORK/b.jsonl"
 b_done=$(jq -s '[.[] | select(.status == "completed")] | length' "$WORK/b.jsonl")
 b_attempts=$(jq -s '[.[] | .attempts] | add' "$WORK/b.jsonl")
-[ "$b_done" = 1000 ] || fail "during the partition: $b_done of 1,000 jobs completed"
+[ "$b_done" = 1000 ] || fail "during the partition: $b_done of 1,000 jobs completed; $(not_completed "$WORK/b.jsonl")"
 docker network connect "$NET" "$ISOLATED"
 log "network reconnected; waiting for the restarted worker to rejoin"
 wait_until 180 "the isolated worker rejoins (3 members up)" members_up 3
