@@ -33,7 +33,9 @@ public sealed class InProcessEngine : IAsyncDisposable
         {
             DataDir = Path.Combine(Path.GetTempPath(), "jobs-bench", Guid.NewGuid().ToString("N")),
             Persistence = postgres is null ? "sqlite" : "postgres",
-            PostgresConnectionString = postgres,
+            // BENCH_PG_EXTRA / BENCH_AKKA_HOCON: experiment knobs (extra Npgsql settings, HOCON over the node's)
+            PostgresConnectionString = postgres is null ? null : postgres + (Environment.GetEnvironmentVariable("BENCH_PG_EXTRA") is { Length: > 0 } extra ? ";" + extra : ""),
+            AkkaHocon = Environment.GetEnvironmentVariable("BENCH_AKKA_HOCON"),
             ClusterHost = "127.0.0.1",
             ClusterPort = 0,
             Engine = new JobEngineSettings { Capacity = capacity },
