@@ -39,8 +39,7 @@ public static class Backlog
                 var r = await node.Http.PostAsJsonAsync("/api/batches", body);
                 r.EnsureSuccessStatusCode();
             }
-            await Task.Delay(5000); // let allocations settle (GC) before reading RSS
-            var after = Rss(node.Pid);
+            var after = await RssAtRest(node.Pid);
             results.Add(Name, "jobs-postgres-1node", "bytes_per_pending_job", (after - before) / (double)jobs);
             Console.WriteLine($"  backlog: RSS {before / 1048576.0:0} MiB → {after / 1048576.0:0} MiB with {jobs} pending jobs");
         }
@@ -55,6 +54,24 @@ public static class Backlog
         await using var restarted = await NodeProcess.StartAsync(TestPaths.NewTempDir("bench-backlog2"), null, Env("default,backlog"), waitReady: false);
         await Journal.WaitCompletedAsync(db, baseline + 1, TimeSpan.FromMinutes(5));
         results.Add(Name, "jobs-postgres-1node", "recovery_s", sw.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// RSS once the node is at rest: sampled every second until it has not fallen by more than
+    /// 1 MiB for 12 s (more than two heap-trim intervals, HeapTrimRule), at most 90 s.
+    /// </summary>
+    private static async Task<long> RssAtRest(int pid)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        var low = Rss(pid);
+        var lowSince = DateTime.UtcNow;
+        while (DateTime.UtcNow < deadline && DateTime.UtcNow - lowSince < TimeSpan.FromSeconds(12))
+        {
+            await Task.Delay(1000);
+            var rss = Rss(pid);
+            if (rss < low - (1 << 20)) (low, lowSince) = (rss, DateTime.UtcNow);
+        }
+        return Rss(pid);
     }
 
     private static long Rss(int pid)

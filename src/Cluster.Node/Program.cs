@@ -40,6 +40,8 @@ var apiKeys = NodeSettings.ApiKeys(builder.Configuration);
 builder.Services.AddSingleton(apiKeys);
 builder.Services.AddSingleton<QuotaGate>();
 builder.Services.AddNodeTelemetry(builder.Configuration);
+builder.Services.AddSingleton(NodeSettings.HeapTrim(builder.Configuration));
+builder.Services.AddHostedService<Jobs.Node.Hosting.HeapTrimmer>();
 
 var app = builder.Build();
 app.UseMiddleware<Jobs.Node.Api.ProblemMiddleware>();

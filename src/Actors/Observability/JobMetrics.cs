@@ -26,6 +26,7 @@ public static class JobMetrics
     private static readonly Counter<long> Failed = Meter.CreateCounter<long>("jobs.failed", description: "attempts that failed (each may be retried)");
     private static readonly Counter<long> Retried = Meter.CreateCounter<long>("jobs.retried", description: "retries scheduled");
     private static readonly Counter<long> DeadLettered = Meter.CreateCounter<long>("jobs.dead_lettered", description: "jobs that ended failed (in the DLQ)");
+    private static readonly Counter<long> HeapTrims = Meter.CreateCounter<long>("jobs.heap_trims", description: "aggressive collections run after a burst, once the node was quiet (HeapTrimRule)");
     private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("jobs.duration", "s", "run time of completed attempts");
     private static readonly Histogram<double> Pickup = Meter.CreateHistogram<double>("jobs.pickup_latency", "s", "accepted (or due) → attempt started");
     private static readonly Histogram<double> JournalWrite = Meter.CreateHistogram<double>("jobs.journal.write_latency", "s", "a partition's journal write, call → confirmation");
@@ -99,4 +100,6 @@ public static class JobMetrics
     public static void SetDepth(int partitionId, string queue, int pending) => Depths[partitionId] = (queue, pending);
 
     public static void ForgetPartition(int partitionId) => Depths.TryRemove(partitionId, out _);
+
+    public static void RecordHeapTrim() => HeapTrims.Add(1);
 }

@@ -158,14 +158,20 @@ public sealed record PartitionState(
         {
             (null, false) => null,
             (null, true) => $"waiting for {waitingFor.Length} dependencies",
-            (_, false) => $"batch {a.BatchId}",
+            (_, false) => StringPool.Share($"batch {a.BatchId}"),
             (_, true) => $"batch {a.BatchId}; waiting for {waitingFor.Length} dependencies",
+        };
+        var spec = a.Spec with
+        {
+            Type = StringPool.Share(a.Spec.Type),
+            Queue = StringPool.Share(a.Spec.Queue),
+            Tenant = StringPool.Share(a.Spec.Tenant),
         };
         var job = new JobRecord
         {
             Id = a.JobId,
-            Spec = a.Spec,
-            BatchId = a.BatchId,
+            Spec = spec,
+            BatchId = StringPool.ShareOrNull(a.BatchId),
             Status = scheduled || waiting ? JobStatus.Scheduled : JobStatus.Pending,
             Order = NextOrder,
             CreatedAt = a.At,

@@ -91,6 +91,16 @@ public static partial class NodeSettings
         return options;
     }
 
+    /// <summary>JOBS_HEAP_TRIM_AFTER_MB (default 256, 0 = off): see <see cref="Jobs.Actors.Capacity.HeapTrimRule"/>.</summary>
+    public static Jobs.Actors.Capacity.HeapTrimRule HeapTrim(IConfiguration cfg)
+    {
+        var raw = cfg["JOBS_HEAP_TRIM_AFTER_MB"] is { Length: > 0 } v ? v : cfg["Jobs:HeapTrimAfterMb"];
+        if (raw is null) return Jobs.Actors.Capacity.HeapTrimRule.Default;
+        if (!int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var mb) || mb < 0 || mb > 1_048_576)
+            throw new InvalidOperationException($"JOBS_HEAP_TRIM_AFTER_MB={raw} is invalid: expected an integer 0..1048576 (0: off)");
+        return Jobs.Actors.Capacity.HeapTrimRule.Default with { AfterAllocatedBytes = mb * 1048576L };
+    }
+
     public static Security.ApiKeys ApiKeys(IConfiguration cfg) =>
         Security.ApiKeys.Parse(cfg["JOBS_API_KEYS"] is { Length: > 0 } v ? v : cfg["Jobs:ApiKeys"]);
 
