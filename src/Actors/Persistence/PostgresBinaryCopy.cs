@@ -19,6 +19,4 @@ public static class PostgresBinaryCopy
         if (PostgreSQLOptions.Default.BulkCopyType != BulkCopyType.ProviderSpecific)
             PostgreSQLOptions.Default = PostgreSQLOptions.Default with { BulkCopyType = BulkCopyType.ProviderSpecific };
     }
-
-    public static bool Enabled => PostgreSQLOptions.Default.BulkCopyType == BulkCopyType.ProviderSpecific;
 }

@@ -6,8 +6,8 @@ namespace Jobs.Actors.Supervision;
 /// One shared instance per distinct value for the strings every pending job repeats (type, queue,
 /// tenant, batch id, the "batch …" history detail): without it each job held its own copies —
 /// from its HTTP body, its remoting message or its journal row — about 200 bytes per job in a
-/// 100,000-job backlog. Bounded: past <see cref="Capacity"/> distinct values new ones are
-/// returned as they are (never an unbounded cache of user input).
+/// 100,000-job backlog. Bounded: at <see cref="Capacity"/> distinct values the pool starts over
+/// (batch ids keep coming on a long-lived node; sharing only needs the recent ones).
 /// </summary>
 public static class StringPool
 {
@@ -17,7 +17,8 @@ public static class StringPool
     public static string Share(string value)
     {
         if (Pool.TryGetValue(value, out var shared)) return shared;
-        return Pool.Count < Capacity ? Pool.GetOrAdd(value, value) : value;
+        if (Pool.Count >= Capacity) Pool.Clear();
+        return Pool.GetOrAdd(value, value);
     }
 
     public static string? ShareOrNull(string? value) => value is null ? null : Share(value);

@@ -37,4 +37,12 @@ public sealed class StringPoolTests
         Assert.Same(StringPool.Share(value), StringPool.Share(Fresh(value)));
         Assert.Null(StringPool.ShareOrNull(null));
     }
+
+    [Fact]
+    public void A_full_pool_starts_over_and_keeps_sharing_new_values()
+    {
+        for (var i = 0; i <= StringPool.Capacity; i++) StringPool.Share("pool-fill-" + i);
+        var late = Fresh("pool-late-" + Guid.NewGuid());
+        Assert.Same(StringPool.Share(late), StringPool.Share(Fresh(late)));
+    }
 }
