@@ -15,7 +15,12 @@ public static class JobsAkkaConfig
         return new StreamReader(s).ReadToEnd();
     }
 
-    /// <summary>Persistence only (journal, snapshots, query) — what a persistence test system needs.</summary>
+    /// <summary>
+    /// Persistence only (journal, snapshots, query) — what a persistence test system needs. For
+    /// PostgreSQL it also switches linq2db's process-wide bulk copy to binary COPY
+    /// (<see cref="Persistence.PostgresBinaryCopy"/>): every system built from this config, node or
+    /// test, then writes journal batches the same way.
+    /// </summary>
     public static Config Persistence(JobEngineOptions o)
     {
         var provider = o.Persistence.ToLowerInvariant();
