@@ -23,7 +23,10 @@ bool Runs(string s) => scenario == "all" || scenario == s;
 
 var results = new Results();
 var failures = 0;
-var pg = new PostgresServer();
+// BENCH_PG_OPTIONS: extra server options (experiments); with pg_stat_statements preloaded, the
+// statements that took the server's time are printed at the end.
+var pgOptions = Environment.GetEnvironmentVariable("BENCH_PG_OPTIONS") ?? "";
+var pg = new PostgresServer { ExtraOptions = pgOptions };
 await pg.InitializeAsync();
 try
 {
@@ -90,6 +93,7 @@ try
 }
 finally
 {
+    if (pgOptions.Contains("pg_stat_statements", StringComparison.Ordinal)) await PgStatements.PrintAsync(pg);
     await pg.DisposeAsync();
 }
 

@@ -4,7 +4,7 @@ using Jobs.Messages;
 
 namespace Jobs.Actors.Persistence;
 
-/// <summary>Write adapter: tags every job event with <see cref="Tag"/> for the read-model projection.</summary>
+/// <summary>Write adapter: tags every job event and every <see cref="JobEventBatch"/> row with <see cref="Tag"/> for the read-model projection.</summary>
 public sealed class JobEventTagger : IWriteEventAdapter
 {
     public const string Tag = "job";
@@ -12,5 +12,5 @@ public sealed class JobEventTagger : IWriteEventAdapter
 
     public string Manifest(object evt) => string.Empty;
 
-    public object ToJournal(object evt) => evt is IJobEvent ? new Tagged(evt, Tags) : evt;
+    public object ToJournal(object evt) => evt is IJobEvent or JobEventBatch ? new Tagged(evt, Tags) : evt;
 }

@@ -105,7 +105,11 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
         await using (var off = c.CreateCommand())
         {
             off.Transaction = tx;
-            off.CommandText = "INSERT INTO projection_offsets (name, last_offset) VALUES (@n, @o) ON CONFLICT(name) DO UPDATE SET last_offset = excluded.last_offset;";
+            // PostgreSQL: this transaction's commit does not wait for its WAL flush. Safe for a
+            // projection: rows and offset commit together, so a commit lost in a server crash is
+            // simply applied again from the journal (which keeps synchronous commits).
+            off.CommandText = (dialect == SqlDialect.Postgres ? "SET LOCAL synchronous_commit = off; " : "") +
+                "INSERT INTO projection_offsets (name, last_offset) VALUES (@n, @o) ON CONFLICT(name) DO UPDATE SET last_offset = excluded.last_offset;";
             AddParameter(off, "@n", projection);
             AddParameter(off, "@o", fresh.Max(e => e.Offset));
             await off.ExecuteNonQueryAsync(ct);

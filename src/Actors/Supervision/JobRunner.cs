@@ -71,8 +71,23 @@ public sealed class JobRunner : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    /// <summary>
+    /// Props built on a producer that calls the constructor directly: one runner per attempt, so
+    /// the expression form's argument evaluation and reflective construction showed in profiles.
+    /// </summary>
     public static Props Props(JobRecord job, int attempt, JobHandlerRegistry handlers, JobEngineSettings settings, IActorRef? resultCache = null) =>
-        Akka.Actor.Props.Create(() => new JobRunner(job, attempt, handlers, settings, resultCache));
+        Akka.Actor.Props.CreateBy(new Producer(job, attempt, handlers, settings, resultCache));
+
+    private sealed class Producer(JobRecord job, int attempt, JobHandlerRegistry handlers, JobEngineSettings settings, IActorRef? resultCache) : IIndirectActorProducer
+    {
+        public Type ActorType => typeof(JobRunner);
+
+        public ActorBase Produce() => new JobRunner(job, attempt, handlers, settings, resultCache);
+
+        public void Release(ActorBase actor)
+        {
+        }
+    }
 
     protected override void PreStart()
     {

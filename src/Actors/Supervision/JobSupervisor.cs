@@ -55,7 +55,13 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
     private long _eventsSinceSnapshot;
     private long _recoveredFromSnapshotAt;
     private long _eventsReplayed;
+    /// <summary>Events decided but not yet confirmed by the journal (queued or in flight).</summary>
     private int _eventsInFlight;
+    /// <summary>Group commit: events applied to the working state, waiting for the in-flight write to finish.</summary>
+    private readonly List<(IJobEvent Event, JobEventPublished? Note)> _queued = [];
+    /// <summary>Callbacks to run once the first <c>After</c> queued events are durable.</summary>
+    private readonly List<(int After, Action Callback)> _queuedCallbacks = [];
+    private int _rowsInFlight;
     private bool _draining;
 
     public JobSupervisor(int partitionId, JobEngineSettings settings, JobHandlerRegistry handlers, IActorRef capacity, IActorRef events, string node,
@@ -84,6 +90,11 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
         {
             _state = _state.Apply(e).State;
             _eventsReplayed++;
+        });
+        Recover<JobEventBatch>(b =>
+        {
+            foreach (var e in b.Events) _state = _state.Apply(e).State;
+            _eventsReplayed += b.Events.Count;
         });
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
@@ -205,7 +216,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
                 void Answer() => answer(new JobSubmitted(cmd.JobId, false, withView ? ViewOf(cmd.JobId) : null));
                 // A retried submission whose first write is still in flight is answered once that write is durable.
                 if (_durable.Knows(cmd.JobId)) Answer();
-                else DeferAsync(cmd, _ => Answer());
+                else WhenDurable(Answer);
                 break;
             case JobRules.Persist p:
                 PersistEvents(p.Events, () =>
@@ -365,54 +376,96 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
     }
 
     /// <summary>
-    /// Applies the events to the working state at once, writes them asynchronously, and in the
-    /// write's callbacks advances the durable state, publishes each event and finally runs
-    /// <paramref name="onDurable"/> (replies and runner spawns wait for durability).
+    /// Applies the events to the working state at once and queues them for the journal (group
+    /// commit, docs/architecture.md): with no write in flight they go out now, otherwise with
+    /// everything else queued once the current write is confirmed. As each event becomes durable
+    /// the durable state advances and the event is published; <paramref name="onDurable"/> runs
+    /// once all of these events are durable (replies and runner spawns wait for durability).
     /// </summary>
     private void PersistEvents(IReadOnlyList<IJobEvent> events, Action? onDurable = null)
     {
-        var notes = new JobEventPublished?[events.Count];
+        if (events.Count == 0)
+        {
+            if (onDurable is not null) WhenDurable(onDurable);
+            return;
+        }
         for (var i = 0; i < events.Count; i++)
         {
             var (state, job) = _state.Apply(events[i]);
             _state = state;
-            if (job is null) continue;
-            notes[i] = new JobEventPublished(job.Id, job.History.Count - 1, job.History[^1], job.Status,
-                job.Status == JobStatus.Running ? _progress.GetValueOrDefault(job.Id) : null);
-            if (!_state.Jobs.ContainsKey(job.Id)) Remember(job);
-        }
-
-        var confirmed = 0;
-        _eventsInFlight += events.Count;
-        var written = System.Diagnostics.Stopwatch.StartNew();
-        PersistAllAsync(events, e =>
-        {
-            _eventsInFlight--;
-            if (confirmed == 0) JobMetrics.RecordJournalWrite(written.Elapsed);
-            var before = _durable.Jobs.GetValueOrDefault(e.JobId);
-            var (durable, after) = _durable.Apply(e);
-            if (after is not null) JobMetrics.Record(e, before, after);
-            if (e is JobCompleted { ReusedFrom: null } done && after is not null && _usage is not null && Usage.TokenUsage.Of(done, after) is { } tokens)
-                _usage.Tell(tokens);
-            // Once nothing is in flight the eager state is all durable: share it instead of keeping
-            // a second copy of every job (the durable copy only differs while writes are pending).
-            _durable = _eventsInFlight == 0 ? _state : durable;
-            if (notes[confirmed] is { } note)
+            JobEventPublished? note = null;
+            if (job is not null)
             {
-                _events.Tell(note);
-                if (note.IsTerminal) NotifyWatchers(note.JobId, note.Status);
+                note = new JobEventPublished(job.Id, job.History.Count - 1, job.History[^1], job.Status,
+                    job.Status == JobStatus.Running ? _progress.GetValueOrDefault(job.Id) : null);
+                if (!_state.Jobs.ContainsKey(job.Id)) Remember(job);
             }
-            if (++confirmed < events.Count) return;
-            onDurable?.Invoke();
+            _queued.Add((events[i], note));
+        }
+        _eventsInFlight += events.Count;
+        if (onDurable is not null) _queuedCallbacks.Add((_queued.Count, onDurable));
+        if (_rowsInFlight == 0) Flush();
+        AfterStateChange();
+    }
+
+    /// <summary>Runs <paramref name="callback"/> once every event decided so far is durable.</summary>
+    private void WhenDurable(Action callback)
+    {
+        if (_queued.Count > 0) _queuedCallbacks.Add((_queued.Count, callback));
+        else DeferAsync(callback, c => c());
+    }
+
+    /// <summary>Writes everything queued: one row per <see cref="GroupCommit.Rows"/> entry, all in one journal write.</summary>
+    private void Flush()
+    {
+        if (_queued.Count == 0) return;
+        var queued = _queued.ToArray();
+        var callbacks = _queuedCallbacks.ToArray();
+        _queued.Clear();
+        _queuedCallbacks.Clear();
+        var rows = GroupCommit.Rows(queued.Select(q => q.Event).ToArray());
+        _rowsInFlight += rows.Count;
+        var written = System.Diagnostics.Stopwatch.StartNew();
+        var durable = 0;
+        var nextCallback = 0;
+        var rowIndex = 0;
+        PersistAllAsync(rows.Select(r => r.Row), _ =>
+        {
+            if (rowIndex == 0) JobMetrics.RecordJournalWrite(written.Elapsed);
+            var count = rows[rowIndex++].Count;
+            for (var i = 0; i < count; i++)
+            {
+                var (e, note) = queued[durable++];
+                _eventsInFlight--;
+                OnEventDurable(e, note);
+                while (nextCallback < callbacks.Length && callbacks[nextCallback].After <= durable)
+                    callbacks[nextCallback++].Callback();
+            }
+            _rowsInFlight--;
             StopIfDrained();
-            _eventsSinceSnapshot += events.Count;
+            _eventsSinceSnapshot += count;
             if (_eventsSinceSnapshot >= _settings.SnapshotEvery)
             {
                 _eventsSinceSnapshot = 0;
                 SaveSnapshot(_durable.ToSnapshot());
             }
+            if (_rowsInFlight == 0) Flush();
         });
-        AfterStateChange();
+    }
+
+    private void OnEventDurable(IJobEvent e, JobEventPublished? note)
+    {
+        var before = _durable.Jobs.GetValueOrDefault(e.JobId);
+        var (durable, after) = _durable.Apply(e);
+        if (after is not null) JobMetrics.Record(e, before, after);
+        if (e is JobCompleted { ReusedFrom: null } done && after is not null && _usage is not null && Usage.TokenUsage.Of(done, after) is { } tokens)
+            _usage.Tell(tokens);
+        // Once nothing is in flight the eager state is all durable: share it instead of keeping
+        // a second copy of every job (the durable copy only differs while writes are pending).
+        _durable = _eventsInFlight == 0 ? _state : durable;
+        if (note is null) return;
+        _events.Tell(note);
+        if (note.IsTerminal) NotifyWatchers(note.JobId, note.Status);
     }
 
     private void Remember(JobRecord finished)

@@ -31,6 +31,7 @@ public sealed class JobsSerializer : SerializerWithStringManifest
         [typeof(JobPurged)] = "JP1",
         [typeof(JobAttemptHandedOff)] = "JHO1",
         [typeof(JobDependencyMet)] = "JDM1",
+        [typeof(JobEventBatch)] = "JEB1",
         [typeof(PartitionSnapshot)] = "PS1",
         [typeof(WatchJob)] = "C-WATCH1",
         [typeof(WatchedJobEnded)] = "N-WEND1",
@@ -86,20 +87,25 @@ public sealed class JobsSerializer : SerializerWithStringManifest
 
     public static IReadOnlyDictionary<Type, string> Manifests => ManifestByType;
 
+    public static string ManifestOf(object o) =>
+        ManifestByType.TryGetValue(o.GetType(), out var m)
+            ? m
+            : throw new ArgumentException($"{o.GetType()} has no manifest in {nameof(JobsSerializer)}");
+
+    public static Type TypeOf(string manifest) =>
+        TypeByManifest.TryGetValue(manifest, out var type)
+            ? type
+            : throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(JobsSerializer)}");
+
     public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Options);
 
     public override object FromBinary(byte[] bytes, string manifest)
     {
-        if (!TypeByManifest.TryGetValue(manifest, out var type))
-            throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(JobsSerializer)}");
-        return JsonSerializer.Deserialize(bytes, type, Options)
+        return JsonSerializer.Deserialize(bytes, TypeOf(manifest), Options)
                ?? throw new SerializationException($"Manifest '{manifest}' deserialized to null");
     }
 
-    public override string Manifest(object o) =>
-        ManifestByType.TryGetValue(o.GetType(), out var m)
-            ? m
-            : throw new ArgumentException($"{o.GetType()} has no manifest in {nameof(JobsSerializer)}");
+    public override string Manifest(object o) => ManifestOf(o);
 
     private static JsonSerializerOptions CreateOptions()
     {

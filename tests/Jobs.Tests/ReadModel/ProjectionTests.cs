@@ -42,6 +42,27 @@ public sealed class ProjectionTests(ITestOutputHelper output) : PartitionTestKit
     }
 
     [Fact]
+    public async Task Group_commit_rows_are_projected_event_by_event()
+    {
+        await _store.InitializeAsync();
+        var partition = StartPartition(StartCapacity(4));
+        var later = DateTimeOffset.UtcNow.AddDays(1);
+        var ids = Enumerable.Range(0, 120).Select(i => $"grouped-{i}").ToArray();
+        partition.Tell(new SubmitJobs(0, ids.Select(id => new SubmitJob(0, id, Spec("noop", runAt: later), "b-7")).ToArray()));
+        ExpectMsg<JobsSubmitted>(Wait);
+        Assert.Equal(2, JournalRows()); // one event, then the other 119 in one row
+
+        Sys.ActorOf(JobProjection.Props(_store));
+        await Eventually.Until(() => _store.CountAsync(), n => n == 120, Wait, "120 rows in the read model");
+        foreach (var id in ids)
+        {
+            var view = (await _store.GetAsync(id))!;
+            Assert.Equal(JobStatus.Scheduled, view.Status);
+            Assert.Equal("b-7", view.BatchId);
+        }
+    }
+
+    [Fact]
     public async Task Paging_with_cursors_visits_every_job_once_newest_first_and_filters_apply()
     {
         await _store.InitializeAsync();

@@ -48,4 +48,43 @@ public sealed class SubmitManyTests(ITestOutputHelper output) : PartitionTestKit
         ExpectMsg<JobNotFound>(Wait);
         Assert.Equal(1, JournalRows());
     }
+
+    [Fact]
+    public void A_burst_is_journaled_as_one_row_behind_the_first_write_and_recovers_whole()
+    {
+        var capacity = StartCapacity(1);
+        var partition = StartPartition(capacity);
+        var ids = Enumerable.Range(0, 300).Select(i => $"burst-{i}").ToArray();
+
+        partition.Tell(new SubmitJobs(0, ids.Select(Job).ToArray()));
+        var reply = ExpectMsg<JobsSubmitted>(Wait);
+        Assert.All(reply.Created, Assert.True);
+        // The first acceptance goes out at once; the 299 decided while it was in flight follow as one row.
+        Assert.Equal(2, JournalRows());
+
+        Watch(partition);
+        partition.Tell(PoisonPill.Instance);
+        ExpectTerminated(partition, Wait);
+        var recovered = StartPartition(capacity);
+        recovered.Tell(new GetPartitionStatus(0));
+        var status = ExpectMsg<PartitionStatus>(Wait);
+        Assert.Equal(300, status.Scheduled);
+        Assert.Equal(300, status.EventsReplayed);
+        Assert.Equal(2, status.LastSequenceNr);
+        Assert.All(ids, id => Assert.Equal("batch-1", Get(recovered, id).BatchId));
+    }
+
+    [Fact]
+    public void A_resubmission_of_a_job_still_queued_behind_a_write_is_answered_once_that_job_is_durable()
+    {
+        var partition = StartPartition(StartCapacity(1));
+        partition.Tell(new SubmitJobs(0, [Job("first"), Job("second")])); // "second" waits behind "first"'s write
+        partition.Tell(new SubmitJob(0, "second", Spec("record", runAt: Later), "batch-1"));
+
+        Assert.Equal([true, true], ExpectMsg<JobsSubmitted>(Wait).Created);
+        var again = ExpectMsg<JobSubmitted>(Wait);
+        Assert.False(again.Created);
+        Assert.Equal("second", again.JobId);
+        Assert.Equal(2, JournalRows()); // and "second" was stored once
+    }
 }

@@ -20,6 +20,9 @@ public sealed partial class PostgresServer
     /// <summary>The server's log file (statements appear in it for a database with log_statement set).</summary>
     public string LogPath => Path.Combine(_dir, "server.log");
 
+    /// <summary>Extra server options for experiments (the bench's <c>BENCH_PG_OPTIONS</c>, e.g. <c>-c shared_preload_libraries=pg_stat_statements</c>).</summary>
+    public string ExtraOptions { get; init; } = "";
+
     public async Task InitializeAsync()
     {
         if (!File.Exists(Path.Combine(BinDir, "pg_ctl")))
@@ -27,7 +30,7 @@ public sealed partial class PostgresServer
         if (IsRoot) await Run("chown", "-R", "postgres:postgres", _dir);
         await RunAsPostgres(Path.Combine(BinDir, "initdb"), "-D", DataDir, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync");
         await RunAsPostgres(Path.Combine(BinDir, "pg_ctl"), "-D", DataDir, "-l", LogPath, "-w", "-t", "60",
-            "-o", $"-p {Port} -k {_dir} -c listen_addresses=127.0.0.1 -c max_connections=300", "start");
+            "-o", $"-p {Port} -k {_dir} -c listen_addresses=127.0.0.1 -c max_connections=300 {ExtraOptions}", "start");
     }
 
     /// <summary>A fresh, empty database on this server.</summary>

@@ -136,6 +136,46 @@ public sealed class SerializerTests : IDisposable
         Assert.Null(e.BatchId);
     }
 
+    [Fact]
+    public void A_group_commit_row_round_trips_and_keeps_each_event_with_its_own_manifest()
+    {
+        var events = Samples().OfType<IJobEvent>().ToArray();
+        var batch = new JobEventBatch(events);
+        var serializer = _system.Serialization.FindSerializerFor(batch);
+        var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, batch);
+        var bytes = serializer.ToBinary(batch);
+
+        Assert.Equal("JEB1", manifest);
+        var back = Assert.IsType<JobEventBatch>(_system.Serialization.Deserialize(bytes, serializer.Identifier, manifest));
+        Assert.Equal(events.Select(Json), back.Events.Select(Json));
+        using var doc = JsonDocument.Parse(bytes);
+        Assert.Equal(events.Select(e => JobsSerializer.Manifests[e.GetType()]),
+            doc.RootElement.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("m").GetString()));
+    }
+
+    [Fact]
+    public void Group_commit_rows_written_by_the_v1_schema_still_read()
+    {
+        var serializer = (SerializerWithStringManifest)_system.Serialization.FindSerializerForType(typeof(IJobsMessage));
+        var batch = Assert.IsType<JobEventBatch>(serializer.FromBinary(File.ReadAllBytes(TestPaths.Fixture("event-batch-v1.json")), "JEB1"));
+
+        Assert.Equal(3, batch.Events.Count);
+        var accepted = Assert.IsType<JobAccepted>(batch.Events[0]);
+        Assert.Equal("""{"n":1}""", accepted.Spec.Payload);
+        Assert.Equal("b1", accepted.BatchId);
+        Assert.Equal("n:1", Assert.IsType<JobAttemptStarted>(batch.Events[1]).Node);
+        Assert.Equal("""{"ok":true}""", Assert.IsType<JobCompleted>(batch.Events[2]).Result);
+    }
+
+    [Fact]
+    public void A_group_commit_row_with_an_unknown_or_non_event_manifest_is_refused()
+    {
+        var serializer = (SerializerWithStringManifest)_system.Serialization.FindSerializerForType(typeof(IJobsMessage));
+        Assert.ThrowsAny<Exception>(() => serializer.FromBinary(Encoding.UTF8.GetBytes("""{"events":[{"m":"NOPE","e":{}}]}"""), "JEB1"));
+        var e = Assert.ThrowsAny<Exception>(() => serializer.FromBinary(Encoding.UTF8.GetBytes("""{"events":[{"m":"C-WAKE1","e":{"partition":1}}]}"""), "JEB1"));
+        Assert.Contains("not a job event", e.Message);
+    }
+
     /// <summary>How events-v1.json was made (from <see cref="Samples"/>); a new schema version gets a new file, never a rewrite.</summary>
     internal static void WriteFixture(ActorSystem system, string path)
     {
