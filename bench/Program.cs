@@ -13,6 +13,7 @@ var jobs = Opt("--jobs", 20_000);
 // Hangfire runs ~100 jobs/s here, so 20,000 would take minutes per configuration; its rate is steady after the first second.
 var hangfireJobs = Opt("--hangfire-jobs", 3_000);
 var capacity = Opt("--capacity", 64);
+BenchNodes.Capacity = capacity;
 var known = new[] { "all", Throughput.Name, Latency.Name, Ceiling.Name, Failover.Name, Backlog.Name, "throughput-cluster", "throughput-postgres", BacklogState.Name };
 if (!known.Contains(scenario))
 {

@@ -12,7 +12,7 @@ namespace Jobs.Tests.Node;
 /// <summary>
 /// On PostgreSQL the journal writes its batches with binary COPY (Jobs.Actors.Persistence.PostgresBinaryCopy
 /// + max-row-by-row-size = 1), not as multi-row INSERT text the server has to parse; the rows it
-/// writes must recover exactly as the INSERT path's did. The database logs its statements
+/// writes must recover exactly as the INSERT path's did (here: group-commit rows of many events). The database logs its statements
 /// (log_statement = all, set for this database only) so the test sees which path wrote.
 /// </summary>
 [Collection(NodeCollection.Name)]
@@ -35,7 +35,9 @@ public sealed class PostgresJournalCopyTests(PostgresServer postgres, ITestOutpu
         IActorRef Partition() => node.ActorOf(JobSupervisor.Props(0, Options.Engine, Control.Registry(), capacity, Events.Ref, "copy-node"));
 
         var later = DateTimeOffset.UtcNow.AddDays(1); // scheduled: journal writes only, nothing runs
-        var jobs = Enumerable.Range(0, 200).Select(i => new SubmitJob(0, $"copy-{i:D3}", Spec("record", runAt: later))).ToArray();
+        // Group commit: the first acceptance is written alone, the other 1,199 follow in one journal
+        // write of three rows (500 + 500 + 199 events): a multi-row batch, so COPY.
+        var jobs = Enumerable.Range(0, 1200).Select(i => new SubmitJob(0, $"copy-{i:D4}", Spec("record", runAt: later))).ToArray();
         var partition = Partition();
         var answer = await partition.Ask<JobsSubmitted>(new SubmitJobs(0, jobs), Wait);
         Assert.All(answer.Created, Assert.True);
@@ -55,7 +57,7 @@ public sealed class PostgresJournalCopyTests(PostgresServer postgres, ITestOutpu
                 "FROM journal WHERE persistence_id = 'partition-0'", c);
             await using var r = await cmd.ExecuteReaderAsync();
             Assert.True(await r.ReadAsync());
-            Assert.Equal((200L, 200L, 1L, 200L, true), (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetBoolean(4)));
+            Assert.Equal((4L, 4L, 1L, 4L, true), (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetBoolean(4)));
         }
         await node.Terminate();
 
