@@ -5,14 +5,14 @@ using Jobs.Tests.Support;
 
 // Benchmarks, side by side with Hangfire on the same PostgreSQL (started here, like the tests do).
 // Usage: dotnet run -c Release --project bench -- [all|throughput|latency|ceiling|failover|backlog]
-//        [--runs 3] [--jobs 20000] [--hangfire-jobs 5000] [--capacity 64]
+//        [--runs 3] [--jobs 20000] [--hangfire-jobs 5000] [--capacity 256]
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 int Opt(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v ? int.Parse(v) : fallback;
 var runs = Opt("--runs", 3);
 var jobs = Opt("--jobs", 20_000);
 // Hangfire runs ~100 jobs/s here, so 20,000 would take minutes per configuration; its rate is steady after the first second.
 var hangfireJobs = Opt("--hangfire-jobs", 3_000);
-var capacity = Opt("--capacity", 64);
+var capacity = Opt("--capacity", 256);
 BenchNodes.Capacity = capacity;
 var known = new[] { "all", Throughput.Name, Latency.Name, Ceiling.Name, Failover.Name, Backlog.Name, "throughput-cluster", "throughput-postgres", BacklogState.Name };
 if (!known.Contains(scenario))
