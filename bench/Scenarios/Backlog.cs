@@ -42,6 +42,7 @@ public static class Backlog
             var after = await RssAtRest(node.Pid);
             results.Add(Name, "jobs-postgres-1node", "bytes_per_pending_job", (after - before) / (double)jobs);
             Console.WriteLine($"  backlog: RSS {before / 1048576.0:0} MiB → {after / 1048576.0:0} MiB with {jobs} pending jobs");
+            await PrintHeap(node);
         }
         finally
         {
@@ -54,6 +55,18 @@ public static class Backlog
         await using var restarted = await NodeProcess.StartAsync(TestPaths.NewTempDir("bench-backlog2"), null, Env("default,backlog"), waitReady: false);
         await Journal.WaitCompletedAsync(db, baseline + 1, TimeSpan.FromMinutes(5));
         results.Add(Name, "jobs-postgres-1node", "recovery_s", sw.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>What the RSS is made of at rest: the managed heap after the last GC (per generation, and its free fragments) and the GC's committed memory, from the node's /metrics.</summary>
+    private static async Task PrintHeap(NodeProcess node)
+    {
+        var metrics = PrometheusText.Parse(await node.Http.GetStringAsync("/metrics"));
+        double Mib(string name, params (string, string)[] labels) => PrometheusText.Value(metrics, name, labels) / 1048576.0;
+        var gens = new[] { "gen0", "gen1", "gen2", "loh", "poh" };
+        var heap = string.Join(", ", gens.Select(g => $"{g} {Mib("dotnet_gc_last_collection_heap_size_bytes", ("gc_heap_generation", g)):0.0}"));
+        var free = gens.Sum(g => Mib("dotnet_gc_last_collection_heap_fragmentation_size_bytes", ("gc_heap_generation", g)));
+        Console.WriteLine($"  backlog: managed heap after the last GC (MiB): {heap}; of which free fragments {free:0.0}; " +
+                          $"GC committed {Mib("dotnet_gc_last_collection_memory_committed_size_bytes"):0.0} MiB");
     }
 
     /// <summary>

@@ -6,8 +6,8 @@ using OpenTelemetry.Trace;
 namespace Jobs.Node.Hosting;
 
 /// <summary>
-/// Metrics and traces through OpenTelemetry: the engine's <c>Jobs</c> meter served as Prometheus
-/// text on /metrics; one span per job attempt (<c>Jobs</c> activity source) exported over OTLP
+/// Metrics and traces through OpenTelemetry: the engine's <c>Jobs</c> meter and the runtime's
+/// <c>System.Runtime</c> meter served as Prometheus text on /metrics; one span per job attempt (<c>Jobs</c> activity source) exported over OTLP
 /// when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the exporter reads the standard OTEL_* variables).
 /// </summary>
 public static class Telemetry
@@ -19,6 +19,9 @@ public static class Telemetry
             .ConfigureResource(r => r.AddService(cfg["OTEL_SERVICE_NAME"] ?? "jobs-node", serviceVersion: NodeStatsPublisher.AppVersion))
             .WithMetrics(m => m
                 .AddMeter(JobMetrics.MeterName)
+                // the runtime's own meter (.NET 9+): GC heap size and fragmentation per generation,
+                // committed memory, working set, collections, thread pool — what RSS is made of
+                .AddMeter("System.Runtime")
                 .AddView("jobs.duration", new ExplicitBucketHistogramConfiguration { Boundaries = [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300] })
                 .AddView("jobs.pickup_latency", new ExplicitBucketHistogramConfiguration { Boundaries = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5] })
                 .AddView("jobs.journal.write_latency", new ExplicitBucketHistogramConfiguration { Boundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1] })

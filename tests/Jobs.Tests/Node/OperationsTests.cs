@@ -52,6 +52,10 @@ public sealed class OperationsTests(NodeFixture fixture, ITestOutputHelper outpu
         Assert.Equal(1, PrometheusText.Value(after, "jobs_cluster_members", ("status", "up")));
         Assert.Contains(after.Keys, k => k == "jobs_queue_depth");
         Assert.Contains(after.Keys, k => k == "jobs_running");
+        // the runtime's own meter: what the process's memory is made of
+        Assert.True(PrometheusText.Value(after, "dotnet_process_memory_working_set_bytes") > 0);
+        Assert.True(PrometheusText.Value(after, "dotnet_gc_heap_total_allocated_bytes_total") > 0);
+        Assert.Contains(after.Keys, k => k == "dotnet_gc_last_collection_heap_size_bytes");
     }
 
     [Fact]
