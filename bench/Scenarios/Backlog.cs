@@ -66,7 +66,9 @@ public static class Backlog
         var heap = string.Join(", ", gens.Select(g => $"{g} {Mib("dotnet_gc_last_collection_heap_size_bytes", ("gc_heap_generation", g)):0.0}"));
         var free = gens.Sum(g => Mib("dotnet_gc_last_collection_heap_fragmentation_size_bytes", ("gc_heap_generation", g)));
         Console.WriteLine($"  backlog: managed heap after the last GC (MiB): {heap}; of which free fragments {free:0.0}; " +
-                          $"GC committed {Mib("dotnet_gc_last_collection_memory_committed_size_bytes"):0.0} MiB");
+                          $"GC committed {Mib("dotnet_gc_last_collection_memory_committed_size_bytes"):0.0} MiB; " +
+                          $"heap trims {PrometheusText.Value(metrics, "jobs_heap_trims_total")}, gen2 collections " +
+                          $"{PrometheusText.Value(metrics, "dotnet_gc_collections_total", ("gc_heap_generation", "gen2"))}");
     }
 
     /// <summary>
