@@ -13,13 +13,7 @@ public sealed record HeapTrimRule(long AfterAllocatedBytes, long QuietBytes)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
-    /// <summary>
-    /// 64 MB: a trim after the first burst is not the last one needed. In a heap dump of a node at
-    /// rest with 100,000 pending jobs (session 6), the one trim after the batches had run while the
-    /// partitions were still writing their snapshots; those 60 snapshot buffers (~1.4 MB each,
-    /// 84 MB of dead large-object heap) then stayed, because 256 MB were never allocated again.
-    /// </summary>
-    public static HeapTrimRule Default { get; } = new(64L << 20, 8L << 20);
+    public static HeapTrimRule Default { get; } = new(256L << 20, 8L << 20);
 
     public bool Enabled => AfterAllocatedBytes > 0;
 

@@ -91,7 +91,7 @@ public static partial class NodeSettings
         return options;
     }
 
-    /// <summary>JOBS_HEAP_TRIM_AFTER_MB (default 64, 0 = off): see <see cref="Jobs.Actors.Capacity.HeapTrimRule"/>.</summary>
+    /// <summary>JOBS_HEAP_TRIM_AFTER_MB (default 256, 0 = off): see <see cref="Jobs.Actors.Capacity.HeapTrimRule"/>.</summary>
     public static Jobs.Actors.Capacity.HeapTrimRule HeapTrim(IConfiguration cfg)
     {
         var raw = cfg["JOBS_HEAP_TRIM_AFTER_MB"] is { Length: > 0 } v ? v : cfg["Jobs:HeapTrimAfterMb"];
