@@ -444,7 +444,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
             _rowsInFlight--;
             StopIfDrained();
             _eventsSinceSnapshot += count;
-            if (_eventsSinceSnapshot >= _settings.SnapshotEvery)
+            if (SnapshotPolicy.IsDue(_eventsSinceSnapshot, _durable.Jobs.Count, _settings.SnapshotEvery))
             {
                 _eventsSinceSnapshot = 0;
                 SaveSnapshot(_durable.ToSnapshot());
