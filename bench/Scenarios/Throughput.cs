@@ -67,14 +67,14 @@ public static class Throughput
         results.Add(Name, system, "jobs_per_s", jobs / total);
     }
 
+    private const int MaxWarmUpRounds = 8;
+
     /// <summary>
     /// Warm-up, not measured: rounds of the same jobs through the same path until the runtime's
     /// JIT has settled (its tiered-compilation thread used under 2 % of a round's time in every
     /// node; at most <see cref="MaxWarmUpRounds"/>), so fresh node processes are measured with tiered-up code like the
     /// in-process engine (<see cref="WarmUpProcess"/>) and like a node that has been running.
     /// </summary>
-    private const int MaxWarmUpRounds = 8;
-
     private static async Task WarmUpNodes(TestCluster cluster, int jobs)
     {
         for (var round = 1; round <= MaxWarmUpRounds; round++)

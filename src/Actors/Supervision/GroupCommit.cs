@@ -14,15 +14,15 @@ public static class GroupCommit
     public const int MaxBytesPerRow = 512 * 1024;
 
     /// <summary>The rows for <paramref name="events"/>, in order; each with how many of the events it holds.</summary>
-    public static IReadOnlyList<(object Row, int Count)> Rows(IReadOnlyList<IJobEvent> events)
+    public static IReadOnlyList<(object Row, int Count)> Rows(IJobEvent[] events)
     {
         var rows = new List<(object, int)>();
         var start = 0;
-        while (start < events.Count)
+        while (start < events.Length)
         {
             var end = start;
             long bytes = 0;
-            while (end < events.Count && end - start < MaxEventsPerRow)
+            while (end < events.Length && end - start < MaxEventsPerRow)
             {
                 var size = ApproximateBytes(events[end]);
                 if (end > start && bytes + size > MaxBytesPerRow) break;
@@ -30,7 +30,7 @@ public static class GroupCommit
                 end++;
             }
             var count = end - start;
-            rows.Add(count == 1 ? (events[start], 1) : (new JobEventBatch(Slice(events, start, count)), count));
+            rows.Add(count == 1 ? (events[start], 1) : (new JobEventBatch(events[start..end]), count));
             start = end;
         }
         return rows;
@@ -46,11 +46,4 @@ public static class GroupCommit
         JobCancelled x => x.Reason.Length,
         _ => 0,
     };
-
-    private static IJobEvent[] Slice(IReadOnlyList<IJobEvent> events, int start, int count)
-    {
-        var slice = new IJobEvent[count];
-        for (var i = 0; i < count; i++) slice[i] = events[start + i];
-        return slice;
-    }
 }
