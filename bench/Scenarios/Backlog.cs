@@ -32,6 +32,7 @@ public static class Backlog
             await node.SubmitAsync(new { type = "noop", queue = "backlog" }); // partitions up, JIT warm
             await Task.Delay(3000);
             var before = Rss(node.Pid);
+            var (gcBefore, anonBefore) = (await GcCommitted(node), AnonRss(node.Pid));
             const int perBatch = 10_000;
             for (var b = 0; b < jobs / perBatch; b++)
             {
@@ -42,7 +43,11 @@ public static class Backlog
             var after = await RssAtRest(node.Pid);
             results.Add(Name, "jobs-postgres-1node", "bytes_per_pending_job", (after - before) / (double)jobs);
             Console.WriteLine($"  backlog: RSS {before / 1048576.0:0} MiB → {after / 1048576.0:0} MiB with {jobs} pending jobs");
+            var (gcAfter, anonAfter) = (await GcCommitted(node), AnonRss(node.Pid));
+            Console.WriteLine($"  backlog: per pending job, GC committed {(gcAfter - gcBefore) / jobs:0} B, anonymous RSS {(anonAfter - anonBefore) / (double)jobs:0} B " +
+                              $"(the rest of the RSS growth is file-backed: code and mapped files)");
             await PrintHeap(node);
+            if (Environment.GetEnvironmentVariable("BENCH_BACKLOG_DUMP") is { Length: > 0 } dump) await Dump(node.Pid, dump);
         }
         finally
         {
@@ -69,6 +74,27 @@ public static class Backlog
                           $"GC committed {Mib("dotnet_gc_last_collection_memory_committed_size_bytes"):0.0} MiB; " +
                           $"heap trims {PrometheusText.Value(metrics, "jobs_heap_trims_total")}, gen2 collections " +
                           $"{PrometheusText.Value(metrics, "dotnet_gc_collections_total", ("gc_heap_generation", "gen2"))}");
+    }
+
+    private static async Task<double> GcCommitted(NodeProcess node) =>
+        PrometheusText.Value(PrometheusText.Parse(await node.Http.GetStringAsync("/metrics")), "dotnet_gc_last_collection_memory_committed_size_bytes");
+
+    /// <summary>Anonymous (not file-backed) resident memory, from /proc/PID/status: the GC heap, native allocations, thread stacks.</summary>
+    private static long AnonRss(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            if (line.StartsWith("RssAnon:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        throw new InvalidOperationException("no RssAnon");
+    }
+
+    /// <summary>Experiments: BENCH_BACKLOG_DUMP=/tmp/node.dmp writes a full dump of the node at rest (the runtime's createdump), for a heap walk.</summary>
+    private static async Task Dump(int pid, string path)
+    {
+        var createdump = Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "createdump");
+        using var p = Process.Start(createdump, ["--full", "-f", path, pid.ToString()]);
+        await p.WaitForExitAsync();
+        Console.WriteLine($"  backlog: dump of the node at rest in {path} (exit {p.ExitCode})");
     }
 
     /// <summary>

@@ -154,13 +154,9 @@ public sealed record PartitionState(
         var waitingFor = a.Spec.DependsOn.Distinct(StringComparer.Ordinal).ToArray();
         var waiting = waitingFor.Length > 0;
         var scheduled = !waiting && a.Spec.RunAt is { } runAt && runAt > a.At;
-        string? detail = (a.BatchId, waiting) switch
-        {
-            (null, false) => null,
-            (null, true) => $"waiting for {waitingFor.Length} dependencies",
-            (_, false) => StringPool.Share($"batch {a.BatchId}"),
-            (_, true) => $"batch {a.BatchId}; waiting for {waitingFor.Length} dependencies",
-        };
+        // without dependencies the acceptance entry is implied by CreatedAt and BatchId (JobRecord.History)
+        IReadOnlyList<HistoryEntry>? history = !waiting ? null : [new HistoryEntry(a.At, HistoryEvents.Accepted, null, null,
+            a.BatchId is null ? $"waiting for {waitingFor.Length} dependencies" : $"batch {a.BatchId}; waiting for {waitingFor.Length} dependencies")];
         var spec = a.Spec with
         {
             Type = StringPool.Share(a.Spec.Type),
@@ -177,8 +173,8 @@ public sealed record PartitionState(
             CreatedAt = a.At,
             RunAt = scheduled ? a.Spec.RunAt : null,
             WaitingFor = waitingFor,
-            History = [new HistoryEntry(a.At, HistoryEvents.Accepted, null, null, detail)],
         };
+        if (history is not null) job = job with { History = history };
         var recent = RecentIds.Enqueue(job.Id);
         var recentSet = RecentIdSet.Add(job.Id);
         if (recentSet.Count > RecentIdCapacity)

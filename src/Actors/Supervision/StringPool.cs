@@ -4,7 +4,7 @@ namespace Jobs.Actors.Supervision;
 
 /// <summary>
 /// One shared instance per distinct value for the strings every pending job repeats (type, queue,
-/// tenant, batch id, the "batch …" history detail): without it each job held its own copies —
+/// tenant, batch id): without it each job held its own copies —
 /// from its HTTP body, its remoting message or its journal row — about 200 bytes per job in a
 /// 100,000-job backlog. Bounded: at <see cref="Capacity"/> distinct values the pool starts over
 /// (batch ids keep coming on a long-lived node; sharing only needs the recent ones).
