@@ -1,7 +1,4 @@
-using System.Text.Json;
-using Jobs.Actors.Supervision;
-using Jobs.Messages;
-using Jobs.Messages.Serialization;
+using Jobs.Tests.Support;
 
 namespace Jobs.Bench.Scenarios;
 
@@ -16,27 +13,13 @@ public static class BacklogState
 
     public static void Measure(Results results, int jobs)
     {
-        var spec = new JobSpec { Type = "noop", Queue = "backlog" };
-        var now = DateTimeOffset.UtcNow;
-        var serialized = Enumerable.Range(0, jobs)
-            .Select(i => JsonSerializer.SerializeToUtf8Bytes(new JobAccepted(JobIds.ForBatchJob("default", "backlog-0", i), spec, "backlog-0", now), JobsSerializer.Options))
-            .ToArray();
-        var before = Heap();
-        var state = PartitionState.Empty;
-        foreach (var bytes in serialized)
-            state = state.Apply(JsonSerializer.Deserialize<JobAccepted>(bytes, JobsSerializer.Options)!).State;
-        var after = Heap();
+        var rows = PendingBacklog.AcceptedRows(jobs);
+        var before = PendingBacklog.Heap();
+        var state = PendingBacklog.Recover(rows);
+        var after = PendingBacklog.Heap();
         GC.KeepAlive(state);
-        GC.KeepAlive(serialized);
+        GC.KeepAlive(rows);
         results.Add(Name, "jobs-partition-state", "bytes_per_pending_job", (after - before) / (double)jobs);
         Console.WriteLine($"  backlog-state: {(after - before) / 1048576.0:0.0} MiB of managed heap for {jobs} pending jobs in one partition's state");
-    }
-
-    private static long Heap()
-    {
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        return GC.GetTotalMemory(forceFullCollection: true);
     }
 }

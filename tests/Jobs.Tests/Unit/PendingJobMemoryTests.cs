@@ -1,7 +1,4 @@
-using System.Text.Json;
-using Jobs.Actors.Supervision;
-using Jobs.Messages;
-using Jobs.Messages.Serialization;
+using Jobs.Tests.Support;
 using Xunit;
 
 namespace Jobs.Tests.Unit;
@@ -25,28 +22,14 @@ public sealed class PendingJobMemoryTests
     public void A_pending_job_costs_its_partition_at_most_600_bytes()
     {
         const int jobs = 50_000;
-        var spec = new JobSpec { Type = "noop", Queue = "backlog" };
-        var at = DateTimeOffset.UtcNow;
-        // as recovery builds it: each event deserialized from its own JSON, then applied
-        var rows = Enumerable.Range(0, jobs)
-            .Select(i => JsonSerializer.SerializeToUtf8Bytes(new JobAccepted(JobIds.ForBatchJob("default", "backlog-0", i), spec, "backlog-0", at), JobsSerializer.Options))
-            .ToArray();
+        var rows = PendingBacklog.AcceptedRows(jobs);
 
-        var before = Heap();
-        var state = PartitionState.Empty;
-        foreach (var row in rows)
-            state = state.Apply(JsonSerializer.Deserialize<JobAccepted>(row, JobsSerializer.Options)!).State;
-        var perJob = (Heap() - before) / (double)jobs;
+        var before = PendingBacklog.Heap();
+        var state = PendingBacklog.Recover(rows);
+        var perJob = (PendingBacklog.Heap() - before) / (double)jobs;
         GC.KeepAlive(rows);
 
         Assert.Equal(jobs, state.Pending.Count);
         Assert.True(perJob <= 600, $"a pending job holds {perJob:0} B of partition state (budget 600 B)");
-    }
-
-    private static long Heap()
-    {
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        return GC.GetTotalMemory(forceFullCollection: true);
     }
 }
