@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Jobs.Actors.ReadModel;
 using Jobs.Messages;
+using Jobs.Messages.Serialization;
 
 namespace Jobs.Actors.Hosting;
 
@@ -26,9 +27,10 @@ public sealed class JobClient(IActorRef region, IJobReadStore readStore, JobEngi
     public Task<(JobView View, bool Created)> SubmitAsync(JobSpec spec, string? batchId = null, CancellationToken ct = default) =>
         SubmitAsync(spec, JobIds.ForNewJob(spec, DateTimeOffset.UtcNow), batchId, ct);
 
-    /// <summary>Submits a job under a given id (batches derive their jobs' ids from the batch id).</summary>
+    /// <summary>Submits a job under a given id (batches derive their jobs' ids from the batch id). A payload or metadata that is not JSON throws <see cref="ArgumentException"/>.</summary>
     public async Task<(JobView View, bool Created)> SubmitAsync(JobSpec spec, string id, string? batchId, CancellationToken ct = default)
     {
+        JsonText.Require(spec); // text that is not JSON would be refused by the journal: refuse it here, clearly
         // Sharding may drop a message buffered during a partition hand-off; the id is fixed before
         // the first try, so a retry of a submission that did land is recognised, not duplicated.
         var reply = await AskWithRetry(new SubmitJob(Partition(id), id, spec, batchId), ct);
@@ -51,6 +53,7 @@ public sealed class JobClient(IActorRef region, IJobReadStore readStore, JobEngi
     /// </summary>
     public async Task SubmitManyAsync(IReadOnlyList<(JobSpec Spec, string JobId)> jobs, string? batchId, CancellationToken ct = default)
     {
+        foreach (var (spec, _) in jobs) JsonText.Require(spec);
         var messages = jobs
             .Select(j => new SubmitJob(Partition(j.JobId), j.JobId, j.Spec, batchId))
             .GroupBy(j => j.PartitionId)

@@ -138,7 +138,7 @@ public sealed class JobRunner : ReceiveActor, IWithTimers
             json = result switch
             {
                 null => null,
-                RawJson raw => raw.Json,
+                RawJson raw => JsonText.Problem(raw.Json) is { } problem ? throw new FormatException($"RawJson is not JSON: {problem}") : raw.Json,
                 JsonElement el => el.GetRawText(),
                 _ => JsonSerializer.Serialize(result, result.GetType(), JobsSerializer.Options),
             };

@@ -453,6 +453,18 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
         });
     }
 
+    /// <summary>
+    /// The journal refused a row without storing it (it could not be serialized). The working
+    /// state already holds its events and later rows were decided on top of them, so the partition
+    /// restarts and recovers what the journal holds; the refused events' senders got no answer
+    /// and may retry (a sender that could not have answered durably never gets a 202).
+    /// </summary>
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        _log.Error(cause, "partition {0}: the journal refused row {1} ({2}); restarting from the journal", _partitionId, sequenceNr, @event.GetType().Name);
+        throw new JournalRowRejectedException(_partitionId, sequenceNr, cause);
+    }
+
     private void OnEventDurable(IJobEvent e, JobEventPublished? note)
     {
         var before = _durable.Jobs.GetValueOrDefault(e.JobId);

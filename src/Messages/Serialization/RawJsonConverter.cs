@@ -5,7 +5,8 @@ namespace Jobs.Messages.Serialization;
 
 /// <summary>
 /// A string property that holds JSON text is written as nested JSON (not an escaped string) and
-/// read back as its raw text.
+/// read back as its raw text. Writing checks that the text is JSON: text that is not fails the
+/// serialization (the journal refuses the row) instead of storing a row no one can read back.
 /// </summary>
 public sealed class RawJsonConverter : JsonConverter<string?>
 {
@@ -21,6 +22,6 @@ public sealed class RawJsonConverter : JsonConverter<string?>
     public override void Write(Utf8JsonWriter writer, string? value, JsonSerializerOptions options)
     {
         if (value is null) writer.WriteNullValue();
-        else writer.WriteRawValue(value, skipInputValidation: true);
+        else writer.WriteRawValue(value, skipInputValidation: false);
     }
 }

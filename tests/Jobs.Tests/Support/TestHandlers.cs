@@ -43,6 +43,7 @@ public sealed class TestControl
             if (run == 1) throw new PermanentJobException("first run fails permanently");
             return Task.FromResult<object?>(new { run });
         }))
+        .Add("raw", () => new Handler(this, (c, p, ct) => Task.FromResult<object?>(new RawJson(p.GetProperty("raw").GetString()!))))
         .Add("permanent", () => new Handler(this, (c, p, ct) => throw new PermanentJobException("bad input, never retry")))
         .Add("hang", () => new Handler(this, async (c, p, ct) =>
         {
