@@ -16,9 +16,18 @@ public static class Throughput
         await using var engine = await InProcessEngine.StartAsync(postgres, capacity);
         // warm-up, not measured: the JIT's tiered/PGO compilation settles (Hangfire gets the same)
         await Run(engine, WarmUpJobs);
+        if (postgres is not null) await CpuMeter.WaitForReadModelAsync(postgres, TimeSpan.FromMinutes(1));
+        var cpu = new CpuMeter();
         var (submitted, total) = await Run(engine, jobs);
         results.Add(Name, system, "submit_jobs_per_s", jobs / submitted);
         results.Add(Name, system, "jobs_per_s", jobs / total);
+        if (postgres is null) return;
+        // CPU per job, counted until the read model has caught up too (its writes are part of a job's cost)
+        var caughtUp = await CpuMeter.WaitForReadModelAsync(postgres, TimeSpan.FromMinutes(2));
+        var (process, server) = cpu.Elapsed();
+        if (!caughtUp) Console.WriteLine("  (the read model had not caught up within 2 min: CPU per job is short of the read model's rest)");
+        results.Add(Name, system, "engine_cpu_us_per_job", process.TotalMicroseconds / jobs);
+        results.Add(Name, system, "postgres_cpu_us_per_job", server.TotalMicroseconds / jobs);
     }
 
     /// <summary>

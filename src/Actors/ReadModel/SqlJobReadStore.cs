@@ -24,6 +24,8 @@ public sealed record SqlDialect(string Name, string BigInt, string? Prepare)
 /// </summary>
 public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect dialect) : IJobReadStore
 {
+    private readonly LiveRecordCache _live = new();
+
     public static SqlJobReadStore ForSqlite(string connectionString) => new(() => new SqliteConnection(connectionString), SqlDialect.Sqlite);
 
     public static SqlJobReadStore ForPostgres(string connectionString) => new(() => new NpgsqlConnection(connectionString), SqlDialect.Postgres);
@@ -44,8 +46,10 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
         );
         CREATE INDEX IF NOT EXISTS ix_jobs_created ON jobs (created_at DESC, id DESC);
         CREATE INDEX IF NOT EXISTS ix_jobs_status ON jobs (status, created_at DESC);
-        CREATE INDEX IF NOT EXISTS ix_jobs_dlq ON jobs (in_dlq, finished_at DESC);
-        CREATE INDEX IF NOT EXISTS ix_jobs_batch ON jobs (batch_id);
+        DROP INDEX IF EXISTS ix_jobs_dlq;
+        DROP INDEX IF EXISTS ix_jobs_batch;
+        CREATE INDEX IF NOT EXISTS ix_jobs_dlq_only ON jobs (finished_at DESC, id DESC) WHERE in_dlq = 1;
+        CREATE INDEX IF NOT EXISTS ix_jobs_batch_only ON jobs (batch_id) WHERE batch_id IS NOT NULL;
         CREATE TABLE IF NOT EXISTS projection_offsets (
             name TEXT PRIMARY KEY,
             last_offset {dialect.BigInt} NOT NULL
@@ -80,11 +84,33 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
         var stored = await ReadOffset(c, tx, projection, ct);
         var fresh = events.Where(e => e.Offset > stored).ToArray();
         if (fresh.Length == 0) return;
+        try
+        {
+            await ApplyFreshAsync(c, tx, projection, stored, fresh, ct);
+        }
+        catch
+        {
+            _live.Clear(); // it may be ahead of what the database kept
+            throw;
+        }
+    }
 
-        // A job whose first event here is its acceptance has no row yet: load only the others.
+    private async Task ApplyFreshAsync(DbConnection c, DbTransaction tx, string projection, long stored, (long Offset, IJobEvent Event)[] fresh, CancellationToken ct)
+    {
+        _live.ValidAt(projection, stored);
+        // A job whose first event here is its acceptance has no row yet; the projection's own
+        // recent rows of unfinished jobs are in memory: load only the others.
         var firstEvents = new Dictionary<string, IJobEvent>(StringComparer.Ordinal);
         foreach (var (_, e) in fresh) firstEvents.TryAdd(e.JobId, e);
-        var rows = await LoadAsync(c, tx, firstEvents.Where(kv => kv.Value is not JobAccepted).Select(kv => kv.Key).ToArray(), ct);
+        var rows = new Dictionary<string, JobRecord>(StringComparer.Ordinal);
+        var missing = new List<string>();
+        foreach (var (id, first) in firstEvents)
+        {
+            if (first is JobAccepted) continue;
+            if (_live.TryGet(id, out var known)) rows[id] = known;
+            else missing.Add(id);
+        }
+        foreach (var (id, job) in await LoadAsync(c, tx, missing, ct)) rows[id] = job;
         var purged = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (_, e) in fresh)
         {
@@ -115,6 +141,7 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
             await off.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
+        _live.Committed(changed.Select(r => r.Job), fresh.Max(e => e.Offset));
     }
 
     private sealed record Row(JobRecord Job, bool InDlq)

@@ -60,11 +60,16 @@ public static partial class NodeSettings
         if (engine.MemoryLowBytes is { } low && (engine.MemoryHighBytes == 0 || low > engine.MemoryHighBytes))
             throw new InvalidOperationException("JOBS_MEMORY_LOW_MB needs JOBS_MEMORY_HIGH_MB and must not exceed it");
 
+        var compression = (Get("JOBS_DB_COMPRESSION", "DbCompression") ?? "lz4").Trim().ToLowerInvariant();
+        if (compression is not ("lz4" or "pglz" or "default"))
+            throw new InvalidOperationException($"JOBS_DB_COMPRESSION={compression} is invalid: expected lz4, pglz or default (the server's)");
+
         var options = new JobEngineOptions
         {
             DataDir = Get("JOBS_DATA_DIR", "DataDir") ?? "./data",
             Persistence = persistence,
             PostgresConnectionString = Get("JOBS_DB", "Db"),
+            PostgresCompression = compression == "default" ? "" : compression,
             ClusterHost = ClusterHostName.Resolve(Get("JOBS_CLUSTER_HOST", "ClusterHost") ?? "localhost"),
             ClusterPort = Int("JOBS_CLUSTER_PORT", "ClusterPort", 0, 65535) ?? 4053,
             Seeds = SeedList.Expand(List("JOBS_CLUSTER_SEEDS", "Seeds") ?? [], System.Net.Dns.GetHostAddresses, TimeSpan.FromSeconds(60)),

@@ -148,6 +148,14 @@ public sealed class OperationsTests(NodeFixture fixture, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task A_bad_database_compression_setting_stops_the_node_at_start()
+    {
+        var e = await NodeStartFailure.ExpectAsync("node-badcompression", output,
+            new Dictionary<string, string> { ["JOBS_DB_COMPRESSION"] = "zstd" });
+        Assert.Contains("JOBS_DB_COMPRESSION=zstd is invalid: expected lz4, pglz or default", e.Message);
+    }
+
+    [Fact]
     public async Task Over_the_memory_watermark_a_node_starts_nothing_reports_degraded_and_resumes_when_raised()
     {
         await using var node = await NodeProcess.StartAsync(TestPaths.NewTempDir("node-memory"), output,

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace Jobs.Tests.Node;
 
-/// <summary>The journal's PostgreSQL sessions carry timeouts, so a frozen node's open transaction cannot block the node that took its partitions over.</summary>
+/// <summary>The journal's PostgreSQL sessions carry timeouts, so a frozen node's open transaction cannot block the node that took its partitions over, and compress large values with lz4.</summary>
 [Collection(NodeCollection.Name)]
 public sealed class PostgresSessionTests(PostgresServer postgres)
 {
@@ -17,6 +17,14 @@ public sealed class PostgresSessionTests(PostgresServer postgres)
         await c.OpenAsync();
         Assert.Equal("5s", await Show(c, "idle_in_transaction_session_timeout"));
         Assert.Equal("10s", await Show(c, "lock_timeout"));
+        // large values (group-commit rows, snapshots) are compressed with lz4, not pglz
+        Assert.Equal("lz4", await Show(c, "default_toast_compression"));
+        var pglz = new JobEngineOptions { Persistence = "postgres", PostgresConnectionString = options.PostgresConnectionString, PostgresCompression = "pglz" };
+        await using (var p = new NpgsqlConnection(pglz.JournalConnectionString))
+        {
+            await p.OpenAsync();
+            Assert.Equal("pglz", await Show(p, "default_toast_compression"));
+        }
 
         // A deployer's own Options win.
         var own = new JobEngineOptions { Persistence = "postgres", PostgresConnectionString = postgres.ConnectionString("postgres") + ";Options=-c lock_timeout=2000" };
@@ -24,6 +32,7 @@ public sealed class PostgresSessionTests(PostgresServer postgres)
         await c2.OpenAsync();
         Assert.Equal("2s", await Show(c2, "lock_timeout"));
         Assert.Equal("0", await Show(c2, "idle_in_transaction_session_timeout"));
+        Assert.Equal("pglz", await Show(c2, "default_toast_compression"));
     }
 
     private static async Task<string> Show(NpgsqlConnection c, string setting)

@@ -1,0 +1,44 @@
+using Jobs.Actors.ReadModel;
+using Jobs.Messages;
+using Xunit;
+
+namespace Jobs.Tests.Unit;
+
+public sealed class LiveRecordCacheTests
+{
+    private static JobRecord Job(string id, JobStatus status) =>
+        new() { Id = id, Spec = new JobSpec { Type = "noop" }, Status = status, CreatedAt = DateTimeOffset.UnixEpoch };
+
+    [Fact]
+    public void Entries_hold_only_at_the_offset_they_were_committed_with()
+    {
+        var cache = new LiveRecordCache();
+        Assert.False(cache.ValidAt("p", 0)); // nothing committed yet
+        cache.Committed([Job("a", JobStatus.Running)], 7);
+        Assert.True(cache.ValidAt("p", 7));
+        Assert.True(cache.TryGet("a", out _));
+        Assert.False(cache.ValidAt("other", 7)); // another projection's offset says nothing about these rows
+        Assert.False(cache.TryGet("a", out _));
+
+        cache.ValidAt("p", 7);
+        cache.Committed([Job("a", JobStatus.Running)], 8);
+        Assert.False(cache.ValidAt("p", 9)); // someone else committed offset 9
+        Assert.Equal(0, cache.Count);
+    }
+
+    [Fact]
+    public void Finished_jobs_leave_and_the_oldest_go_past_the_capacity()
+    {
+        var cache = new LiveRecordCache(capacity: 3);
+        cache.Committed([Job("a", JobStatus.Pending), Job("b", JobStatus.Running)], 1);
+        cache.Committed([Job("a", JobStatus.Completed), Job("c", JobStatus.Pending)], 2);
+        Assert.False(cache.TryGet("a", out _));
+        Assert.Equal(2, cache.Count);
+
+        cache.Committed([Job("d", JobStatus.Pending), Job("e", JobStatus.Pending)], 3);
+        Assert.Equal(3, cache.Count);
+        Assert.False(cache.TryGet("b", out _)); // the oldest live entry
+        Assert.True(cache.TryGet("e", out var e));
+        Assert.Equal(JobStatus.Pending, e.Status);
+    }
+}
