@@ -9,7 +9,7 @@ namespace Jobs.Actors.ReadModel;
 /// Valid only while this process is the read model's one writer: every entry is tied to the offset
 /// the projection committed with it, and <see cref="ValidAt"/> drops everything when the stored
 /// offset is not that one (another node's projection wrote in between, or a write failed).
-/// Bounded: past <see cref="Capacity"/> the oldest entries go (they are read from the database).
+/// Bounded by <see cref="Capacity"/>: a job it has no room for is read from the database.
 /// Not thread-safe: the projection applies one group at a time.
 /// </summary>
 public sealed class LiveRecordCache(int capacity = LiveRecordCache.DefaultCapacity)
@@ -17,7 +17,6 @@ public sealed class LiveRecordCache(int capacity = LiveRecordCache.DefaultCapaci
     public const int DefaultCapacity = 20_000;
 
     private readonly Dictionary<string, JobRecord> _records = new(StringComparer.Ordinal);
-    private readonly Queue<string> _order = new();
     private long _offset = -1;
     private string? _projection;
 
@@ -35,25 +34,21 @@ public sealed class LiveRecordCache(int capacity = LiveRecordCache.DefaultCapaci
 
     public bool TryGet(string jobId, out JobRecord record) => _records.TryGetValue(jobId, out record!);
 
-    /// <summary>After a commit: the rows written and the offset committed with them. Finished jobs leave.</summary>
+    /// <summary>
+    /// After a commit: the rows written and the offset committed with them. Finished jobs leave;
+    /// known ones are updated; new ones come in only while there is room, and not when they are
+    /// scheduled for later (they could hold the room for hours). A full cache therefore keeps the
+    /// jobs it already follows instead of churning: under a backlog larger than the cache, a job
+    /// that is read back once when it starts is then followed to its completion.
+    /// </summary>
     public void Committed(IEnumerable<JobRecord> rows, long offset)
     {
         foreach (var job in rows)
         {
-            if (job.Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled)
-            {
+            if (job.Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled or JobStatus.Scheduled)
                 _records.Remove(job.Id);
-                continue;
-            }
-            if (_records.TryAdd(job.Id, job)) _order.Enqueue(job.Id);
-            else _records[job.Id] = job;
-        }
-        // the queue may hold ids that already left; trim until the live entries fit
-        while (_records.Count > capacity && _order.TryDequeue(out var oldest)) _records.Remove(oldest);
-        if (_order.Count > 4 * Math.Max(capacity, _records.Count))
-        {
-            _order.Clear();
-            foreach (var id in _records.Keys) _order.Enqueue(id);
+            else if (_records.ContainsKey(job.Id) || _records.Count < capacity)
+                _records[job.Id] = job;
         }
         _offset = offset;
     }
@@ -61,7 +56,6 @@ public sealed class LiveRecordCache(int capacity = LiveRecordCache.DefaultCapaci
     public void Clear()
     {
         _records.Clear();
-        _order.Clear();
         _offset = -1;
     }
 }

@@ -27,18 +27,22 @@ public sealed class LiveRecordCacheTests
     }
 
     [Fact]
-    public void Finished_jobs_leave_and_the_oldest_go_past_the_capacity()
+    public void Finished_and_scheduled_jobs_leave_and_a_full_cache_keeps_the_jobs_it_follows()
     {
         var cache = new LiveRecordCache(capacity: 3);
         cache.Committed([Job("a", JobStatus.Pending), Job("b", JobStatus.Running)], 1);
-        cache.Committed([Job("a", JobStatus.Completed), Job("c", JobStatus.Pending)], 2);
+        cache.Committed([Job("a", JobStatus.Completed), Job("c", JobStatus.Pending), Job("s", JobStatus.Scheduled)], 2);
         Assert.False(cache.TryGet("a", out _));
+        Assert.False(cache.TryGet("s", out _));
         Assert.Equal(2, cache.Count);
 
         cache.Committed([Job("d", JobStatus.Pending), Job("e", JobStatus.Pending)], 3);
         Assert.Equal(3, cache.Count);
-        Assert.False(cache.TryGet("b", out _)); // the oldest live entry
-        Assert.True(cache.TryGet("e", out var e));
-        Assert.Equal(JobStatus.Pending, e.Status);
+        Assert.False(cache.TryGet("e", out _)); // no room: read back when it is needed
+        cache.Committed([Job("b", JobStatus.Completed), Job("c", JobStatus.Running)], 4);
+        Assert.True(cache.TryGet("c", out var c)); // a followed job is updated even when full
+        Assert.Equal(JobStatus.Running, c.Status);
+        cache.Committed([Job("e", JobStatus.Running)], 5); // b's room
+        Assert.True(cache.TryGet("e", out _));
     }
 }
