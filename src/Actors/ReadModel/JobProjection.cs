@@ -20,8 +20,8 @@ public sealed class JobProjection : ReceiveActor
 {
     public const string Name = "jobs-read-model";
 
-    public const int MaxEventsPerGroup = 20_000;
-    public const int MaxRowsPerGroup = 5_000;
+    public const int MaxEventsPerGroup = 10_000;
+    public const int MaxRowsPerGroup = 2_500;
     public static readonly TimeSpan GroupWindow = TimeSpan.FromMilliseconds(100);
 
     private readonly IJobReadStore _store;

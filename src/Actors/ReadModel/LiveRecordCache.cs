@@ -14,13 +14,20 @@ namespace Jobs.Actors.ReadModel;
 /// </summary>
 public sealed class LiveRecordCache(int capacity = LiveRecordCache.DefaultCapacity)
 {
-    public const int DefaultCapacity = 20_000;
+    /// <summary>
+    /// 5,000 rows (about 5 MB): with 20,000, a node holding 100,000 pending jobs grew by ~200 B more
+    /// per pending job (session 8), a fifth of the 1 KB budget, for jobs that may wait for hours.
+    /// </summary>
+    public const int DefaultCapacity = 5_000;
 
     private readonly Dictionary<string, JobRecord> _records = new(StringComparer.Ordinal);
     private long _offset = -1;
     private string? _projection;
 
     public int Capacity => capacity;
+
+    /// <summary>Running jobs may use more room: their completion is next, and the node's slots bound how many run.</summary>
+    private int RunningCapacity => 4 * capacity;
     public int Count => _records.Count;
 
     /// <summary>Whether the entries describe the database at <paramref name="storedOffset"/>; if not, they are dropped.</summary>
@@ -36,10 +43,11 @@ public sealed class LiveRecordCache(int capacity = LiveRecordCache.DefaultCapaci
 
     /// <summary>
     /// After a commit: the rows written and the offset committed with them. Finished jobs leave;
-    /// known ones are updated; new ones come in only while there is room, and not when they are
-    /// scheduled for later (they could hold the room for hours). A full cache therefore keeps the
-    /// jobs it already follows instead of churning: under a backlog larger than the cache, a job
-    /// that is read back once when it starts is then followed to its completion.
+    /// known ones are updated; new ones come in only while there is room (running ones up to four
+    /// times the capacity), and not when they are scheduled for later (they could hold the room for
+    /// hours). A full cache therefore keeps the jobs it already follows instead of churning: under a
+    /// backlog larger than the cache, a job that is read back once when it starts is then followed
+    /// to its completion.
     /// </summary>
     public void Committed(IEnumerable<JobRecord> rows, long offset)
     {
@@ -47,7 +55,7 @@ public sealed class LiveRecordCache(int capacity = LiveRecordCache.DefaultCapaci
         {
             if (job.Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled or JobStatus.Scheduled)
                 _records.Remove(job.Id);
-            else if (_records.ContainsKey(job.Id) || _records.Count < capacity)
+            else if (_records.ContainsKey(job.Id) || _records.Count < (job.Status == JobStatus.Running ? RunningCapacity : capacity))
                 _records[job.Id] = job;
         }
         _offset = offset;

@@ -42,7 +42,14 @@ public sealed class LiveRecordCacheTests
         cache.Committed([Job("b", JobStatus.Completed), Job("c", JobStatus.Running)], 4);
         Assert.True(cache.TryGet("c", out var c)); // a followed job is updated even when full
         Assert.Equal(JobStatus.Running, c.Status);
-        cache.Committed([Job("e", JobStatus.Running)], 5); // b's room
+        cache.Committed([Job("e", JobStatus.Pending)], 5); // b's room
         Assert.True(cache.TryGet("e", out _));
+
+        // full of pending jobs, it still follows running ones (up to four times its capacity)
+        cache.Committed([Job("r1", JobStatus.Running), Job("p1", JobStatus.Pending)], 6);
+        Assert.True(cache.TryGet("r1", out _));
+        Assert.False(cache.TryGet("p1", out _));
+        cache.Committed(Enumerable.Range(2, 20).Select(i => Job($"r{i}", JobStatus.Running)), 7);
+        Assert.Equal(12, cache.Count);
     }
 }
