@@ -62,7 +62,7 @@ public sealed record JobEngineOptions
     /// waiting for a lock after 10 s. Large values are compressed with <paramref name="compression"/>
     /// (<see cref="PostgresCompression"/>). A connection string that sets <c>Options</c> itself is kept.
     /// </summary>
-    public static string WithSessionDefaults(string connectionString, string? compression = "lz4")
+    public static string WithSessionDefaults(string connectionString, string? compression)
     {
         var b = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
         if (!string.IsNullOrEmpty(b.Options)) return b.ConnectionString;

@@ -25,10 +25,10 @@ public sealed class LiveRecordCache(int capacity = LiveRecordCache.DefaultCapaci
     private string? _projection;
 
     public int Capacity => capacity;
+    public int Count => _records.Count;
 
     /// <summary>Running jobs may use more room: their completion is next, and the node's slots bound how many run.</summary>
     private int RunningCapacity => 4 * capacity;
-    public int Count => _records.Count;
 
     /// <summary>Whether the entries describe the database at <paramref name="storedOffset"/>; if not, they are dropped.</summary>
     public bool ValidAt(string projection, long storedOffset)

@@ -125,6 +125,7 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
         }
 
         var changed = rows.Values.Select(job => new Row(job, job.Status == JobStatus.Failed && !purged.Contains(job.Id))).ToArray();
+        var offset = fresh.Max(e => e.Offset);
         if (dialect == SqlDialect.Postgres) await UpsertAllAsync((NpgsqlConnection)c, (NpgsqlTransaction)tx, changed, ct);
         else await UpsertEachAsync(c, tx, changed, ct);
 
@@ -137,11 +138,11 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
             off.CommandText = (dialect == SqlDialect.Postgres ? "SET LOCAL synchronous_commit = off; " : "") +
                 "INSERT INTO projection_offsets (name, last_offset) VALUES (@n, @o) ON CONFLICT(name) DO UPDATE SET last_offset = excluded.last_offset;";
             AddParameter(off, "@n", projection);
-            AddParameter(off, "@o", fresh.Max(e => e.Offset));
+            AddParameter(off, "@o", offset);
             await off.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
-        _live.Committed(changed.Select(r => r.Job), fresh.Max(e => e.Offset));
+        _live.Committed(changed.Select(r => r.Job), offset);
     }
 
     private sealed record Row(JobRecord Job, bool InDlq)
