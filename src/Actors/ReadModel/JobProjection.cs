@@ -23,7 +23,7 @@ public sealed class JobProjection : ReceiveActor
     public const int MaxEventsPerGroup = 10_000;
     public const int MaxRowsPerGroup = 2_500;
     /// <summary>How long a group waits for more events when the store is idle: the read model's added lag at low load.</summary>
-    public static readonly TimeSpan GroupWindow = TimeSpan.FromMilliseconds(20);
+    public static readonly TimeSpan GroupWindow = TimeSpan.FromMilliseconds(100);
 
     private readonly IJobReadStore _store;
     private readonly ILoggingAdapter _log = Context.GetLogger();
