@@ -27,11 +27,8 @@ public sealed class CpuMeter
             try
             {
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var open = stat.IndexOf('(');
-                var close = stat.LastIndexOf(')');
-                if (stat[(open + 1)..close] != "postgres") continue;
-                var fields = stat[(close + 2)..].Split(' ');
-                ticks += long.Parse(fields[11]) + long.Parse(fields[12]); // utime, stime
+                if (stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')] != "postgres") continue;
+                ticks += JitThread.StatTicks(stat);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -16,9 +16,7 @@ public static class JitThread
             try
             {
                 if (File.ReadAllText(Path.Combine(task, "comm")).Trim() != ".NET Tiered Com") continue;
-                var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                ticks += long.Parse(fields[11]) + long.Parse(fields[12]); // utime, stime (fields 14, 15 of stat)
+                ticks += StatTicks(File.ReadAllText(Path.Combine(task, "stat")));
             }
             catch (IOException)
             {
@@ -26,5 +24,12 @@ public static class JitThread
             }
         }
         return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ
+    }
+
+    /// <summary>utime + stime (fields 14 and 15) of a /proc stat line, in USER_HZ ticks.</summary>
+    public static long StatTicks(string stat)
+    {
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[11]) + long.Parse(fields[12]);
     }
 }
