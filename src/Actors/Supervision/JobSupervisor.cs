@@ -21,6 +21,8 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
     private sealed record DrainTimedOut;
     private sealed record ReassertWatches;
     private sealed record ArchivedStatus(WatchJob Watch, IActorRef ReplyTo, JobStatus? Status, bool Known);
+    /// <summary>An event waiting for the journal, with what its confirmation publishes and records (the job before and after it).</summary>
+    private readonly record struct QueuedEvent(IJobEvent Event, JobEventPublished? Note, JobRecord? Before, JobRecord? After);
 
     private readonly int _partitionId;
     private readonly JobEngineSettings _settings;
@@ -41,7 +43,11 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
 
     /// <summary>Working state: includes events whose write is still in flight.</summary>
     private PartitionState _state = PartitionState.Empty;
-    /// <summary>Durable state: only events the journal confirmed; what snapshots save.</summary>
+    /// <summary>
+    /// Durable state: only events the journal confirmed; what snapshots save. It is the working
+    /// state as it was when the last confirmed write was sent (a write carries everything
+    /// queued, so that state holds exactly its events): no event is applied twice.
+    /// </summary>
     private PartitionState _durable = PartitionState.Empty;
 
     private readonly Dictionary<string, (IActorRef Runner, int Attempt)> _runners = new(StringComparer.Ordinal);
@@ -58,7 +64,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
     /// <summary>Events decided but not yet confirmed by the journal (queued or in flight).</summary>
     private int _eventsInFlight;
     /// <summary>Group commit: events applied to the working state, waiting for the in-flight write to finish.</summary>
-    private readonly List<(IJobEvent Event, JobEventPublished? Note)> _queued = [];
+    private readonly List<QueuedEvent> _queued = [];
     /// <summary>Callbacks to run once the first <c>After</c> queued events are durable.</summary>
     private readonly List<(int After, Action Callback)> _queuedCallbacks = [];
     private int _rowsInFlight;
@@ -70,6 +76,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
         _resultCache = resultCache;
         _usage = usage;
         _partitionId = partitionId;
+        PersistenceId = $"partition-{partitionId}"; // read by Akka for every write: built once
         _settings = settings;
         _handlers = handlers;
         _capacity = capacity;
@@ -127,7 +134,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
         Command<DeleteSnapshotsFailure>(f => _log.Warning("partition {0}: deleting old snapshots failed: {1}", _partitionId, f.Cause.Message));
     }
 
-    public override string PersistenceId => $"partition-{_partitionId}";
+    public override string PersistenceId { get; }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -391,6 +398,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
         }
         for (var i = 0; i < events.Count; i++)
         {
+            var before = _state.Find(events[i].JobId);
             var (state, job) = _state.Apply(events[i]);
             _state = state;
             JobEventPublished? note = null;
@@ -400,7 +408,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
                     job.Status == JobStatus.Running ? _progress.GetValueOrDefault(job.Id) : null);
                 if (!_state.Jobs.ContainsKey(job.Id)) Remember(job);
             }
-            _queued.Add((events[i], note));
+            _queued.Add(new QueuedEvent(events[i], note, before, job));
         }
         _eventsInFlight += events.Count;
         if (onDurable is not null) _queuedCallbacks.Add((_queued.Count, onDurable));
@@ -424,6 +432,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
         _queued.Clear();
         _queuedCallbacks.Clear();
         var rows = GroupCommit.Rows(queued.Select(q => q.Event).ToArray());
+        var durableWhenWritten = _state; // holds exactly the events of this write on top of the previous one
         _rowsInFlight += rows.Count;
         var written = System.Diagnostics.Stopwatch.StartNew();
         var durable = 0;
@@ -433,18 +442,21 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
         {
             if (rowIndex == 0) JobMetrics.RecordJournalWrite(written.Elapsed);
             var count = rows[rowIndex++].Count;
+            var last = rowIndex == rows.Count;
+            // callbacks may read the durable state (a retried submission asks whether its job is durable)
+            if (last) _durable = durableWhenWritten;
             for (var i = 0; i < count; i++)
             {
-                var (e, note) = queued[durable++];
                 _eventsInFlight--;
-                OnEventDurable(e, note);
+                OnEventDurable(queued[durable++]);
                 while (nextCallback < callbacks.Length && callbacks[nextCallback].After <= durable)
                     callbacks[nextCallback++].Callback();
             }
             _rowsInFlight--;
             StopIfDrained();
             _eventsSinceSnapshot += count;
-            if (SnapshotPolicy.IsDue(_eventsSinceSnapshot, _durable.Jobs.Count, _settings.SnapshotEvery))
+            // only after the write's last row: LastSequenceNr is then the sequence number of the durable state
+            if (last && SnapshotPolicy.IsDue(_eventsSinceSnapshot, _durable.Jobs.Count, _settings.SnapshotEvery))
             {
                 _eventsSinceSnapshot = 0;
                 SaveSnapshot(_durable.ToSnapshot());
@@ -465,16 +477,13 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
         throw new JournalRowRejectedException(_partitionId, sequenceNr, cause);
     }
 
-    private void OnEventDurable(IJobEvent e, JobEventPublished? note)
+    /// <summary>An event is durable: record its metrics and usage, publish it, tell its watchers.</summary>
+    private void OnEventDurable(QueuedEvent q)
     {
-        var before = _durable.Jobs.GetValueOrDefault(e.JobId);
-        var (durable, after) = _durable.Apply(e);
+        var (e, note, before, after) = q;
         if (after is not null) JobMetrics.Record(e, before, after);
         if (e is JobCompleted { ReusedFrom: null } done && after is not null && _usage is not null && Usage.TokenUsage.Of(done, after) is { } tokens)
             _usage.Tell(tokens);
-        // Once nothing is in flight the eager state is all durable: share it instead of keeping
-        // a second copy of every job (the durable copy only differs while writes are pending).
-        _durable = _eventsInFlight == 0 ? _state : durable;
         if (note is null) return;
         _events.Tell(note);
         if (note.IsTerminal) NotifyWatchers(note.JobId, note.Status);
@@ -500,7 +509,6 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
         if (!ReferenceEquals(promoted, _state))
         {
             _state = promoted;
-            _durable = _durable.PromoteDue(now);
         }
         if (_state.NextDue is { } due && due != _timerArmedFor)
         {
