@@ -505,11 +505,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
     {
         JobMetrics.SetDepth(_partitionId, _queue, _state.Pending.Count);
         var now = Now;
-        var promoted = _state.PromoteDue(now);
-        if (!ReferenceEquals(promoted, _state))
-        {
-            _state = promoted;
-        }
+        _state = _state.PromoteDue(now); // the durable state is caught up by the next write (being due is not an event)
         if (_state.NextDue is { } due && due != _timerArmedFor)
         {
             _timerArmedFor = due;
