@@ -27,15 +27,15 @@ public sealed class CpuMeter
             try
             {
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                if (stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')] != "postgres") continue;
-                ticks += JitThread.StatTicks(stat);
+                if (ProcStat.Comm(stat) != "postgres") continue;
+                ticks += ProcStat.Ticks(stat);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // the process exited between listing and reading
             }
         }
-        return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ
+        return ProcStat.ToTime(ticks);
     }
 
     /// <summary>Waits (up to <paramref name="deadline"/>) until the read model has applied every journal row written so far.</summary>

@@ -16,20 +16,13 @@ public static class JitThread
             try
             {
                 if (File.ReadAllText(Path.Combine(task, "comm")).Trim() != ".NET Tiered Com") continue;
-                ticks += StatTicks(File.ReadAllText(Path.Combine(task, "stat")));
+                ticks += ProcStat.Ticks(File.ReadAllText(Path.Combine(task, "stat")));
             }
             catch (IOException)
             {
                 // the thread exited between listing and reading
             }
         }
-        return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ
-    }
-
-    /// <summary>utime + stime (fields 14 and 15) of a /proc stat line, in USER_HZ ticks.</summary>
-    public static long StatTicks(string stat)
-    {
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return long.Parse(fields[11]) + long.Parse(fields[12]);
+        return ProcStat.ToTime(ticks);
     }
 }

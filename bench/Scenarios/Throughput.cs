@@ -57,19 +57,13 @@ public static class Throughput
     /// measured run: each ActorSystem gets its own compiled queries and handlers), so one fixed
     /// round of 2,000 jobs left the measured run paying for the engine's start-up.
     /// </summary>
-    private static async Task WarmUpEngine(InProcessEngine engine, string? postgres)
-    {
-        for (var round = 1; round <= MaxWarmUpRounds; round++)
+    private static Task WarmUpEngine(InProcessEngine engine, string? postgres) =>
+        UntilJitSettles("engine warm-up", [Environment.ProcessId], async () =>
         {
-            var before = JitThread.CpuTime(Environment.ProcessId);
-            var sw = Stopwatch.StartNew();
             await Run(engine, WarmUpJobs);
             if (postgres is not null) await CpuMeter.WaitForReadModelAsync(postgres, TimeSpan.FromMinutes(1));
-            var jit = (JitThread.CpuTime(Environment.ProcessId) - before).TotalSeconds;
-            Console.WriteLine($"  engine warm-up round {round}: JIT thread {jit / sw.Elapsed.TotalSeconds:P1} of the round");
-            if (jit < 0.02 * sw.Elapsed.TotalSeconds) return;
-        }
-    }
+            return "";
+        });
 
     private static async Task<(double Submitted, double Total)> Run(InProcessEngine engine, int jobs)
     {
@@ -105,14 +99,27 @@ public static class Throughput
     /// node; at most <see cref="MaxWarmUpRounds"/>), so fresh node processes are measured with tiered-up code like the
     /// in-process engine (<see cref="WarmUpProcess"/>) and like a node that has been running.
     /// </summary>
-    private static async Task WarmUpNodes(TestCluster cluster, int jobs)
-    {
-        for (var round = 1; round <= MaxWarmUpRounds; round++)
+    private static Task WarmUpNodes(TestCluster cluster, int jobs) =>
+        UntilJitSettles("warm-up", cluster.Nodes.Select(n => n.Pid).ToArray(), async () =>
         {
-            var before = cluster.Nodes.Select(n => JitThread.CpuTime(n.Pid)).ToArray();
             var (_, seconds) = await PostBatches(cluster, jobs);
-            var jit = cluster.Nodes.Select((n, i) => (JitThread.CpuTime(n.Pid) - before[i]).TotalSeconds).Max();
-            Console.WriteLine($"  warm-up round {round}: {jobs / seconds:0} jobs/s, JIT thread {jit / seconds:P1} of the round");
+            return $"{jobs / seconds:0} jobs/s, ";
+        });
+
+    /// <summary>
+    /// Runs <paramref name="round"/> until the JIT thread of every one of the processes used under
+    /// 2 % of the round's time, at most <see cref="MaxWarmUpRounds"/> times; logs each round.
+    /// </summary>
+    private static async Task UntilJitSettles(string label, IReadOnlyList<int> pids, Func<Task<string>> round)
+    {
+        for (var r = 1; r <= MaxWarmUpRounds; r++)
+        {
+            var before = pids.Select(JitThread.CpuTime).ToArray();
+            var sw = Stopwatch.StartNew();
+            var detail = await round();
+            var seconds = sw.Elapsed.TotalSeconds;
+            var jit = pids.Select((pid, i) => (JitThread.CpuTime(pid) - before[i]).TotalSeconds).Max();
+            Console.WriteLine($"  {label} round {r}: {detail}JIT thread {jit / seconds:P1} of the round");
             if (jit < 0.02 * seconds) return;
         }
     }

@@ -21,8 +21,8 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
     private sealed record DrainTimedOut;
     private sealed record ReassertWatches;
     private sealed record ArchivedStatus(WatchJob Watch, IActorRef ReplyTo, JobStatus? Status, bool Known);
-    /// <summary>An event waiting for the journal, with what its confirmation publishes and records (the job before and after it).</summary>
-    private readonly record struct QueuedEvent(IJobEvent Event, JobEventPublished? Note, JobRecord? Before, JobRecord? After);
+    /// <summary>An event waiting for the journal, with its job's record before and after it (what its confirmation records and publishes).</summary>
+    private readonly record struct QueuedEvent(IJobEvent Event, JobRecord? Before, JobRecord? After);
 
     private readonly int _partitionId;
     private readonly JobEngineSettings _settings;
@@ -401,14 +401,8 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
             var before = _state.Find(events[i].JobId);
             var (state, job) = _state.Apply(events[i]);
             _state = state;
-            JobEventPublished? note = null;
-            if (job is not null)
-            {
-                note = new JobEventPublished(job.Id, job.History.Count - 1, job.History[^1], job.Status,
-                    job.Status == JobStatus.Running ? _progress.GetValueOrDefault(job.Id) : null);
-                if (!_state.Jobs.ContainsKey(job.Id)) Remember(job);
-            }
-            _queued.Add(new QueuedEvent(events[i], note, before, job));
+            if (job is not null && !_state.Jobs.ContainsKey(job.Id)) Remember(job);
+            _queued.Add(new QueuedEvent(events[i], before, job));
         }
         _eventsInFlight += events.Count;
         if (onDurable is not null) _queuedCallbacks.Add((_queued.Count, onDurable));
@@ -480,11 +474,13 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
     /// <summary>An event is durable: record its metrics and usage, publish it, tell its watchers.</summary>
     private void OnEventDurable(QueuedEvent q)
     {
-        var (e, note, before, after) = q;
-        if (after is not null) JobMetrics.Record(e, before, after);
-        if (e is JobCompleted { ReusedFrom: null } done && after is not null && _usage is not null && Usage.TokenUsage.Of(done, after) is { } tokens)
+        var (e, before, after) = q;
+        if (after is null) return;
+        JobMetrics.Record(e, before, after);
+        if (e is JobCompleted { ReusedFrom: null } done && _usage is not null && Usage.TokenUsage.Of(done, after) is { } tokens)
             _usage.Tell(tokens);
-        if (note is null) return;
+        var note = new JobEventPublished(after.Id, after.History.Count - 1, after.History[^1], after.Status,
+            after.Status == JobStatus.Running ? _progress.GetValueOrDefault(after.Id) : null);
         _events.Tell(note);
         if (note.IsTerminal) NotifyWatchers(note.JobId, note.Status);
     }
