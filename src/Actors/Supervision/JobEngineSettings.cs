@@ -10,7 +10,8 @@ public sealed record JobEngineSettings
     public int Capacity { get; init; } = Math.Max(1, 2 * Environment.ProcessorCount);
     public TimeSpan CancelGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(250);
-    public int SnapshotEvery { get; init; } = 1000;
+    /// <summary>Events between snapshots of a small partition (a larger one waits for <see cref="SnapshotPolicy.EventsPerJob"/> events per job it holds).</summary>
+    public int SnapshotEvery { get; init; } = 4000;
     /// <summary>Finished (completed/cancelled) jobs each partition keeps in memory for read-your-writes.</summary>
     public int RecentFinishedPerPartition { get; init; } = 256;
     /// <summary>How often every node wakes all partitions (a partition that moved resumes within this).</summary>
