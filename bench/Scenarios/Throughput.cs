@@ -17,10 +17,12 @@ public static class Throughput
         // warm-up, not measured: the JIT's tiered/PGO compilation settles (Hangfire gets the same)
         await WarmUpEngine(engine, postgres);
         var cpu = new CpuMeter();
+        using var peak = new PeakEventRate();
         var (submitted, total) = await Run(engine, jobs);
         results.Add(Name, system, "submit_jobs_per_s", jobs / submitted);
         results.Add(Name, system, "jobs_per_s", jobs / total);
         if (postgres is null) return;
+        results.Add(Name, system, "journal_events_per_s_peak", peak.PeakPerSecond());
         // CPU per job, counted until the read model has caught up too (its writes are part of a job's cost)
         var caughtUp = await CpuMeter.WaitForReadModelAsync(postgres, TimeSpan.FromMinutes(2));
         var (process, server) = cpu.Elapsed();

@@ -7,7 +7,11 @@ public sealed record SubmitJob(int PartitionId, string JobId, JobSpec Spec, stri
 /// Submit several jobs of one partition in one message (a batch's jobs, grouped by partition).
 /// Answered with one <see cref="JobsSubmitted"/> once every one is durable or refused.
 /// </summary>
-public sealed record SubmitJobs(int PartitionId, IReadOnlyList<SubmitJob> Jobs) : IJobCommand;
+public sealed record SubmitJobs(int PartitionId, IReadOnlyList<SubmitJob> Jobs) : IJobCommand
+{
+    /// <summary>Answer with each job's view too (<see cref="JobsSubmitted.Views"/>): single submissions sent together.</summary>
+    public bool WithViews { get; init; }
+}
 
 /// <summary>Answered with <see cref="JobFound"/>, <see cref="JobNotFound"/> or <see cref="JobConflict"/>.</summary>
 public sealed record CancelJob(int PartitionId, string JobId) : IJobCommand, IWithJobId;

@@ -6,10 +6,14 @@ public interface IJobReply : IJobsMessage;
 /// <param name="View">null only when the job exists but is no longer in the partition's memory.</param>
 public sealed record JobSubmitted(string JobId, bool Created, JobView? View) : IJobReply;
 
-/// <summary>The answer to <see cref="SubmitJobs"/>, in its order: no views, only what became of each job.</summary>
+/// <summary>The answer to <see cref="SubmitJobs"/>, in its order: what became of each job (and its view, when asked for).</summary>
 /// <param name="Created">per job: stored now (true) or already known (false).</param>
 /// <param name="Rejected">per job: why it was refused (the partition is saturated), or null.</param>
-public sealed record JobsSubmitted(IReadOnlyList<string> JobIds, IReadOnlyList<bool> Created, IReadOnlyList<string?> Rejected) : IJobReply;
+public sealed record JobsSubmitted(IReadOnlyList<string> JobIds, IReadOnlyList<bool> Created, IReadOnlyList<string?> Rejected) : IJobReply
+{
+    /// <summary>Per job, its view once durable (null if refused); only when <see cref="SubmitJobs.WithViews"/>.</summary>
+    public IReadOnlyList<JobView?>? Views { get; init; }
+}
 
 public sealed record JobFound(JobView View) : IJobReply;
 

@@ -22,6 +22,8 @@ public abstract record JobCommandResult
 /// </summary>
 public sealed class JobClient(IActorRef region, IJobReadStore readStore, JobEngineOptions options, IActorRef? batches = null)
 {
+    private readonly SubmissionLanes _lanes = new((message, ct) => AskWithRetry(region, options, message, ct));
+
     public IJobReadStore ReadStore { get; } = readStore;
 
     public Task<(JobView View, bool Created)> SubmitAsync(JobSpec spec, string? batchId = null, CancellationToken ct = default) =>
@@ -33,9 +35,8 @@ public sealed class JobClient(IActorRef region, IJobReadStore readStore, JobEngi
         JsonText.Require(spec); // text that is not JSON would be refused by the journal: refuse it here, clearly
         // Sharding may drop a message buffered during a partition hand-off; the id is fixed before
         // the first try, so a retry of a submission that did land is recognised, not duplicated.
-        var reply = await AskWithRetry(new SubmitJob(Partition(id), id, spec, batchId), ct);
-        if (reply is JobRejected rejected) throw new JobEngineBusyException(rejected.Reason);
-        if (reply is not JobSubmitted s) throw new InvalidOperationException($"unexpected reply {reply.GetType().Name}");
+        // Overlapping submissions to one partition share a message (SubmissionLanes).
+        var s = await _lanes.SubmitAsync(new SubmitJob(Partition(id), id, spec, batchId), ct);
         var view = s.View ?? await ReadStore.GetAsync(id, ct) ?? new JobView
         {
             Id = id, Type = spec.Type, Queue = spec.Queue, Tenant = spec.Tenant, Status = JobStatus.Completed,
@@ -58,7 +59,7 @@ public sealed class JobClient(IActorRef region, IJobReadStore readStore, JobEngi
             .Select(j => new SubmitJob(Partition(j.JobId), j.JobId, j.Spec, batchId))
             .GroupBy(j => j.PartitionId)
             .SelectMany(g => g.Chunk(SubmitChunk).Select(chunk => new SubmitJobs(g.Key, chunk)));
-        var replies = await Task.WhenAll(messages.Select(m => AskWithRetry(m, ct)));
+        var replies = await Task.WhenAll(messages.Select(m => Ask(m, ct)));
         foreach (var reply in replies)
         {
             if (reply is not JobsSubmitted s) throw new InvalidOperationException($"unexpected reply {reply.GetType().Name}");
@@ -119,9 +120,9 @@ public sealed class JobClient(IActorRef region, IJobReadStore readStore, JobEngi
         }
     }
 
-    private Task<IJobReply> Ask(IJobsMessage message, CancellationToken ct) => AskWithRetry(message, ct);
+    private Task<IJobReply> Ask(IJobsMessage message, CancellationToken ct) => AskWithRetry(region, options, message, ct);
 
-    private async Task<IJobReply> AskWithRetry(IJobsMessage message, CancellationToken ct)
+    private static async Task<IJobReply> AskWithRetry(IActorRef region, JobEngineOptions options, IJobsMessage message, CancellationToken ct)
     {
         const int tries = 3;
         var perTry = options.AskTimeout / tries;

@@ -191,20 +191,25 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
         var sender = Sender;
         var created = new bool[cmd.Jobs.Count];
         var rejected = new string?[cmd.Jobs.Count];
+        var views = cmd.WithViews ? new JobView?[cmd.Jobs.Count] : null;
         var open = cmd.Jobs.Count;
         if (open == 0)
         {
-            sender.Tell(new JobsSubmitted([], [], []));
+            sender.Tell(new JobsSubmitted([], [], []) { Views = views });
             return;
         }
         for (var i = 0; i < cmd.Jobs.Count; i++)
         {
             var index = i;
-            Submit(cmd.Jobs[i], withView: false, reply =>
+            Submit(cmd.Jobs[i], withView: cmd.WithViews, reply =>
             {
-                if (reply is JobSubmitted s) created[index] = s.Created;
+                if (reply is JobSubmitted s)
+                {
+                    created[index] = s.Created;
+                    if (views is not null) views[index] = s.View;
+                }
                 else rejected[index] = reply is JobRejected r ? r.Reason : reply.GetType().Name;
-                if (--open == 0) sender.Tell(new JobsSubmitted(cmd.Jobs.Select(j => j.JobId).ToArray(), created, rejected));
+                if (--open == 0) sender.Tell(new JobsSubmitted(cmd.Jobs.Select(j => j.JobId).ToArray(), created, rejected) { Views = views });
             });
         }
     }

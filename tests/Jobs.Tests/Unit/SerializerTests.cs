@@ -79,6 +79,12 @@ public sealed class SerializerTests : IDisposable
         [
             new SubmitJobs(3, [new SubmitJob(3, "a", spec, "b1"), new SubmitJob(3, "b", spec)]),
             new JobsSubmitted(["a", "b"], [true, false], [null, "partition 3 is busy"]),
+            // single submissions sent together (SubmissionLanes) ask for each job's view
+            new SubmitJobs(3, [new SubmitJob(3, "c", spec)]) { WithViews = true },
+            new JobsSubmitted(["c", "d"], [true, false], [null, "partition 3 is busy"])
+            {
+                Views = [new JobView { Id = "c", Type = "noop", Queue = "default", Tenant = "acme", Status = JobStatus.Pending }, null],
+            },
         ];
         foreach (var message in wire)
         {
@@ -87,6 +93,16 @@ public sealed class SerializerTests : IDisposable
                 Akka.Serialization.Serialization.ManifestFor(serializer, message));
             Assert.Equal(Json(message), Json(back));
         }
+        var withViews = (SubmitJobs)RoundTrip(wire[2]);
+        Assert.True(withViews.WithViews);
+        Assert.Equal("c", ((JobsSubmitted)RoundTrip(wire[3])).Views![0]!.Id);
+    }
+
+    private object RoundTrip(IJobsMessage message)
+    {
+        var serializer = _system.Serialization.FindSerializerFor(message);
+        return _system.Serialization.Deserialize(serializer.ToBinary(message), serializer.Identifier,
+            Akka.Serialization.Serialization.ManifestFor(serializer, message));
     }
 
     [Fact]
