@@ -243,6 +243,11 @@ public sealed class JobSupervisorTests(ITestOutputHelper output) : PartitionTest
         var partition = StartPartition(capacity, settings);
         var later = DateTimeOffset.UtcNow.AddHours(1);
         var ids = Enumerable.Range(0, 25).Select(_ => Submit(partition, Spec("noop", runAt: later)).JobId).ToArray();
+        foreach (var id in ids[..15]) // events 26-40; each write confirmed before the next
+        {
+            partition.Tell(new CancelJob(0, id));
+            Assert.Equal(JobStatus.Cancelled, ExpectMsg<JobFound>(Wait).View.Status);
+        }
         Watch(partition);
         partition.Tell(PoisonPill.Instance);
         ExpectTerminated(partition, Wait);
@@ -251,12 +256,13 @@ public sealed class JobSupervisorTests(ITestOutputHelper output) : PartitionTest
         recovered.Tell(new GetPartitionStatus(0));
         var status = ExpectMsg<PartitionStatus>(Wait);
 
-        Assert.Equal(25, status.Scheduled);
-        // snapshot at event 10 (10 jobs); by event 20 the partition holds 20 jobs, so the next is
-        // due only 20 events after the first (SnapshotPolicy): 15 events replayed on top
-        Assert.Equal(10, status.RecoveredFromSnapshotAt);
-        Assert.Equal(15, status.EventsReplayed);
-        Assert.All(ids, id => Assert.Equal(JobStatus.Scheduled, Get(recovered, id).Status));
+        Assert.Equal(10, status.Scheduled);
+        // A snapshot is due once the events since the last one reach twice the jobs held
+        // (SnapshotPolicy): never while every event adds a job (25 acceptances, 25 jobs); at event
+        // 34 (9th cancellation: 34 events, 16 jobs); then 6 more events, short of the next one
+        Assert.Equal(34, status.RecoveredFromSnapshotAt);
+        Assert.Equal(6, status.EventsReplayed);
+        Assert.All(ids[15..], id => Assert.Equal(JobStatus.Scheduled, Get(recovered, id).Status));
     }
 
     [Fact]
