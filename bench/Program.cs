@@ -67,7 +67,7 @@ try
     // journal efficiency ÷ the raw ceiling, for each variant of ours on PostgreSQL: `efficiency` with the
     // events journaled per second sustained over its best whole run (jobs/s × 3: a noop job is accepted,
     // started, completed); `efficiency_peak` with the journal's busiest second of the in-process
-    // run (PeakEventRate), as issue 4 words it
+    // run (its rows' write stamps, Journal.BusiestSecondAsync), as issue 4 words it
     if (ceiling is { } raw)
         foreach (var ours in results.Summary().Where(x => x.Scenario == Throughput.Name && x.System.StartsWith("jobs-postgres-", StringComparison.Ordinal) && x.Runs > 0).ToList())
         {

@@ -54,6 +54,36 @@ public static class Journal
     /// just the rows not counted yet. (Re-reading the window's payloads on every poll kept a
     /// PostgreSQL backend busy parsing group-commit rows against the nodes being measured.)
     /// </summary>
+    /// <summary>The journal's highest ordering so far (0 before the table exists).</summary>
+    public static async Task<long> MaxOrderingAsync(string db)
+    {
+        await using var c = new NpgsqlConnection(db);
+        await c.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT COALESCE(MAX(ordering), 0) FROM journal", c);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync());
+    }
+
+    /// <summary>
+    /// Events journaled in the busiest whole second (by each row's <c>created</c> stamp, .NET ticks
+    /// of 100 ns, taken when the journal wrote it) among the partitions' rows after
+    /// <paramref name="afterOrdering"/>, a group-commit row counting its events (parsed once the
+    /// measurement is over), and the span those rows cover.
+    /// </summary>
+    public static async Task<(long Events, double SpanSeconds)> BusiestSecondAsync(string db, long afterOrdering)
+    {
+        await using var c = new NpgsqlConnection(db);
+        await c.OpenAsync();
+        await using var cmd = new NpgsqlCommand(
+            "SELECT COALESCE(MAX(n), 0), COALESCE((MAX(last) - MIN(first)) / 1e7, 0) FROM (" +
+            " SELECT created / 10000000 AS second, MIN(created) AS first, MAX(created) AS last," +
+            " SUM(CASE manifest WHEN 'JEB1' THEN jsonb_array_length(convert_from(message, 'UTF8')::jsonb -> 'events') ELSE 1 END) AS n" +
+            " FROM journal WHERE ordering > $1 AND persistence_id LIKE 'partition-%' GROUP BY 1) s", c);
+        cmd.Parameters.AddWithValue(afterOrdering);
+        await using var r = await cmd.ExecuteReaderAsync();
+        await r.ReadAsync();
+        return (Convert.ToInt64(r.GetValue(0)), Convert.ToDouble(r.GetValue(1)));
+    }
+
     private sealed class Completions(string db, string completedInRow = Completions.CompletedInRowExact)
     {
         private const long Window = 50_000;
