@@ -64,20 +64,20 @@ public static class Journal
     }
 
     /// <summary>
-    /// Events journaled in the busiest whole second (by each row's <c>created</c> stamp, .NET ticks
-    /// of 100 ns, taken when the journal wrote it) among the partitions' rows after
-    /// <paramref name="afterOrdering"/>, a group-commit row counting its events (parsed once the
-    /// measurement is over), and the span those rows cover.
+    /// Events journaled in the busiest second — the most events in rows whose <c>created</c> stamps
+    /// (.NET ticks, taken when the journal wrote the row) lie within one second of a row's —
+    /// among the partitions' rows after <paramref name="afterOrdering"/>, a group-commit row
+    /// counting its events (parsed once the measurement is over); and the span those rows cover.
     /// </summary>
     public static async Task<(long Events, double SpanSeconds)> BusiestSecondAsync(string db, long afterOrdering)
     {
         await using var c = new NpgsqlConnection(db);
         await c.OpenAsync();
         await using var cmd = new NpgsqlCommand(
-            "SELECT COALESCE(MAX(n), 0), COALESCE((MAX(last) - MIN(first)) / 1e7, 0) FROM (" +
-            " SELECT created / 10000000 AS second, MIN(created) AS first, MAX(created) AS last," +
-            " SUM(CASE manifest WHEN 'JEB1' THEN jsonb_array_length(convert_from(message, 'UTF8')::jsonb -> 'events') ELSE 1 END) AS n" +
-            " FROM journal WHERE ordering > $1 AND persistence_id LIKE 'partition-%' GROUP BY 1) s", c);
+            "WITH rows AS (SELECT created, CASE manifest WHEN 'JEB1' THEN jsonb_array_length(convert_from(message, 'UTF8')::jsonb -> 'events') ELSE 1 END AS n" +
+            "  FROM journal WHERE ordering > $1 AND persistence_id LIKE 'partition-%')," +
+            " windows AS (SELECT SUM(n) OVER (ORDER BY created RANGE BETWEEN CURRENT ROW AND 9999999 FOLLOWING) AS second FROM rows)" +
+            " SELECT COALESCE((SELECT MAX(second) FROM windows), 0), COALESCE((SELECT (MAX(created) - MIN(created)) / 1e7 FROM rows), 0)", c);
         cmd.Parameters.AddWithValue(afterOrdering);
         await using var r = await cmd.ExecuteReaderAsync();
         await r.ReadAsync();
