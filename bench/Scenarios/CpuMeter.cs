@@ -41,11 +41,9 @@ public sealed class CpuMeter
     /// <summary>Waits (up to <paramref name="deadline"/>) until the read model has applied every journal row written so far.</summary>
     public static async Task<bool> WaitForReadModelAsync(string db, TimeSpan deadline)
     {
+        var target = await Journal.MaxOrderingAsync(db);
         await using var c = new NpgsqlConnection(db);
         await c.OpenAsync();
-        long target;
-        await using (var max = new NpgsqlCommand("SELECT COALESCE(MAX(ordering), 0) FROM journal", c))
-            target = (long)(await max.ExecuteScalarAsync())!;
         var until = DateTime.UtcNow + deadline;
         while (DateTime.UtcNow < until)
         {

@@ -47,14 +47,7 @@ public static class Journal
         return reached;
     }
 
-    /// <summary>
-    /// Counts JobCompleted events incrementally, each row once. Orderings are taken before commit,
-    /// so a row can appear below one already seen: every poll lists the orderings within
-    /// <see cref="Window"/> of the highest seen (cheap: the key only) and reads the completions of
-    /// just the rows not counted yet. (Re-reading the window's payloads on every poll kept a
-    /// PostgreSQL backend busy parsing group-commit rows against the nodes being measured.)
-    /// </summary>
-    /// <summary>The journal's highest ordering so far (0 before the table exists).</summary>
+    /// <summary>The journal's highest ordering so far (0 while it is empty).</summary>
     public static async Task<long> MaxOrderingAsync(string db)
     {
         await using var c = new NpgsqlConnection(db);
@@ -84,6 +77,13 @@ public static class Journal
         return (Convert.ToInt64(r.GetValue(0)), Convert.ToDouble(r.GetValue(1)));
     }
 
+    /// <summary>
+    /// Counts JobCompleted events incrementally, each row once. Orderings are taken before commit,
+    /// so a row can appear below one already seen: every poll lists the orderings within
+    /// <see cref="Window"/> of the highest seen (cheap: the key only) and reads the completions of
+    /// just the rows not counted yet. (Re-reading the window's payloads on every poll kept a
+    /// PostgreSQL backend busy parsing group-commit rows against the nodes being measured.)
+    /// </summary>
     private sealed class Completions(string db, string completedInRow = Completions.CompletedInRowExact)
     {
         private const long Window = 50_000;
