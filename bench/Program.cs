@@ -4,8 +4,8 @@ using Jobs.Bench.Scenarios;
 using Jobs.Tests.Support;
 
 // Benchmarks, side by side with Hangfire on the same PostgreSQL (started here, like the tests do).
-// Usage: dotnet run -c Release --project bench -- [all|throughput|latency|ceiling|failover|backlog]
-//        [--runs 3] [--jobs 20000] [--hangfire-jobs 5000] [--capacity 256]
+// Usage: dotnet run -c Release --project bench -- [all|throughput|latency|ceiling|failover|backlog|journal-burst]
+//        [--runs 3] [--jobs 20000] [--hangfire-jobs 5000] [--capacity 256] [--burst-jobs 100000]
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 int Opt(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v ? int.Parse(v) : fallback;
 var runs = Opt("--runs", 3);
@@ -13,11 +13,13 @@ var jobs = Opt("--jobs", 20_000);
 // Hangfire runs ~100 jobs/s here, so 20,000 would take minutes per configuration; its rate is steady after the first second.
 var hangfireJobs = Opt("--hangfire-jobs", 3_000);
 var capacity = Opt("--capacity", 256);
+// the batch burst lasts long enough for a busiest second that is not the whole run
+var burstJobs = Opt("--burst-jobs", 100_000);
 BenchNodes.Capacity = capacity;
-var known = new[] { "all", Throughput.Name, Latency.Name, Ceiling.Name, Failover.Name, Backlog.Name, "throughput-cluster", "throughput-postgres", BacklogState.Name };
+var known = new[] { "all", Throughput.Name, Latency.Name, Ceiling.Name, Failover.Name, Backlog.Name, "throughput-cluster", "throughput-postgres", BacklogState.Name, JournalBurst.Name };
 if (!known.Contains(scenario))
 {
-    Console.Error.WriteLine($"usage: bench [{string.Join('|', known)}] [--runs N] [--jobs N] [--hangfire-jobs N] [--capacity N]");
+    Console.Error.WriteLine($"usage: bench [{string.Join('|', known)}] [--runs N] [--jobs N] [--hangfire-jobs N] [--capacity N] [--burst-jobs N]");
     return 2;
 }
 bool Runs(string s) => scenario == "all" || scenario == s;
@@ -32,14 +34,14 @@ await pg.InitializeAsync();
 try
 {
     double? ceiling = null;
-    if (Runs(Ceiling.Name) || Runs(Throughput.Name))
+    if (Runs(Ceiling.Name) || Runs(Throughput.Name) || Runs(JournalBurst.Name))
         for (var r = 0; r < runs; r++)
         {
             Console.WriteLine($"ceiling, run {r + 1}/{runs}");
             var c = await Ceiling.Measure(results, pg, TimeSpan.FromSeconds(5));
             ceiling = ceiling is null ? c : Math.Max(ceiling.Value, c);
         }
-    if (Runs(Throughput.Name) || scenario == "throughput-postgres")
+    if (Runs(Throughput.Name) || scenario == "throughput-postgres" || Runs(JournalBurst.Name))
     {
         Console.WriteLine($"throughput: process warm-up (one engine per store, {jobs} jobs each, not measured)");
         await Throughput.WarmUpProcess(pg, jobs, capacity);
@@ -64,13 +66,25 @@ try
             await Throughput.OursCluster(results, pg, jobs, nodes: 1);
             await Throughput.OursCluster(results, pg, jobs);
         }
+    if (Runs(JournalBurst.Name))
+        for (var r = 0; r < runs; r++)
+        {
+            Console.WriteLine($"journal-burst, run {r + 1}/{runs} ({burstJobs} jobs in batches)");
+            await JournalBurst.Measure(results, pg, burstJobs, capacity);
+        }
     // journal efficiency ÷ the raw ceiling, for each variant of ours on PostgreSQL: `efficiency` with the
     // events journaled per second sustained over its best whole run (jobs/s × 3: a noop job is accepted,
     // started, completed); `efficiency_peak` with the journal's busiest second of the in-process
-    // run (its rows' write stamps, Journal.BusiestSecondAsync), as issue 4 words it
+    // run (its rows' write stamps, Journal.BusiestSecondAsync), as issue 4 words it; `efficiency_peak_batches`
+    // the same for the journal-burst scenario (jobs submitted as batches of 1,000: the journal's busiest load)
     if (ceiling is { } raw)
-        foreach (var ours in results.Summary().Where(x => x.Scenario == Throughput.Name && x.System.StartsWith("jobs-postgres-", StringComparison.Ordinal) && x.Runs > 0).ToList())
+        foreach (var ours in results.Summary().Where(x => x.Scenario is Throughput.Name or JournalBurst.Name && x.System.StartsWith("jobs-postgres-", StringComparison.Ordinal) && x.Runs > 0).ToList())
         {
+            if (ours.Scenario == JournalBurst.Name)
+            {
+                if (ours.Metric == "journal_events_per_s_peak") results.Add(Ceiling.Name, ours.System, "efficiency_peak_batches", ours.Max / raw);
+                continue;
+            }
             if (ours.Metric == "jobs_per_s") results.Add(Ceiling.Name, ours.System, "efficiency", ours.Max * 3 / raw);
             if (ours.Metric == "journal_events_per_s_peak") results.Add(Ceiling.Name, ours.System, "efficiency_peak", ours.Max / raw);
         }

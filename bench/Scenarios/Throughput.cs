@@ -64,7 +64,7 @@ public static class Throughput
     /// measured run: each ActorSystem gets its own compiled queries and handlers), so one fixed
     /// round of 2,000 jobs left the measured run paying for the engine's start-up.
     /// </summary>
-    private static Task WarmUpEngine(InProcessEngine engine, string? postgres) =>
+    internal static Task WarmUpEngine(InProcessEngine engine, string? postgres) =>
         UntilJitSettles("engine warm-up", [Environment.ProcessId], async () =>
         {
             await Run(engine, WarmUpJobs);

@@ -100,7 +100,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
         });
         Recover<JobEventBatch>(b =>
         {
-            foreach (var e in b.Events) _state = _state.Apply(e).State;
+            _state = _state.ApplyAll(b.Events).State;
             _eventsReplayed += b.Events.Count;
         });
         Recover<RecoveryCompleted>(_ => OnRecovered());
@@ -185,33 +185,84 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
         Submit(cmd, withView: true, reply => sender.Tell(reply));
     }
 
-    /// <summary>A batch's jobs of this partition: each submitted as alone, one answer when all are settled.</summary>
+    /// <summary>
+    /// A batch's jobs of this partition: each decided as if submitted alone, in order, and the new
+    /// ones journaled together (one <see cref="PersistEvents"/>, so their acceptances are applied
+    /// as one run, <see cref="PartitionState.ApplyAll"/>); one answer once all are settled.
+    /// </summary>
     private void OnSubmitMany(SubmitJobs cmd)
     {
         var sender = Sender;
-        var created = new bool[cmd.Jobs.Count];
-        var rejected = new string?[cmd.Jobs.Count];
-        var views = cmd.WithViews ? new JobView?[cmd.Jobs.Count] : null;
-        var open = cmd.Jobs.Count;
+        var jobs = cmd.Jobs;
+        var created = new bool[jobs.Count];
+        var rejected = new string?[jobs.Count];
+        var views = cmd.WithViews ? new JobView?[jobs.Count] : null;
+        var open = jobs.Count;
         if (open == 0)
         {
             sender.Tell(new JobsSubmitted([], [], []) { Views = views });
             return;
         }
-        for (var i = 0; i < cmd.Jobs.Count; i++)
+        void Settled()
         {
-            var index = i;
-            Submit(cmd.Jobs[i], withView: cmd.WithViews, reply =>
-            {
-                if (reply is JobSubmitted s)
-                {
-                    created[index] = s.Created;
-                    if (views is not null) views[index] = s.View;
-                }
-                else rejected[index] = reply is JobRejected r ? r.Reason : reply.GetType().Name;
-                if (--open == 0) sender.Tell(new JobsSubmitted(cmd.Jobs.Select(j => j.JobId).ToArray(), created, rejected) { Views = views });
-            });
+            if (--open == 0) sender.Tell(new JobsSubmitted(jobs.Select(j => j.JobId).ToArray(), created, rejected) { Views = views });
         }
+        var now = Now;
+        var accepted = new List<IJobEvent>();
+        var acceptedAt = new List<int>();
+        var firstOf = new Dictionary<string, int>(StringComparer.Ordinal); // ids accepted earlier in this message
+        var repeats = new List<int>();
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            var job = jobs[i];
+            if (firstOf.ContainsKey(job.JobId))
+            {
+                repeats.Add(i); // answered with the first once that one is durable, as a separate submission would be
+                continue;
+            }
+            if (_eventsInFlight + accepted.Count >= _settings.MaxEventsInFlight && !_state.Knows(job.JobId))
+            {
+                rejected[i] = $"partition {_partitionId} has {_eventsInFlight + accepted.Count} events waiting for the journal";
+                Settled();
+                continue;
+            }
+            switch (JobRules.Submit(_state, job, now))
+            {
+                case JobRules.AlreadyExists:
+                    var index = i;
+                    void Known()
+                    {
+                        if (views is not null) views[index] = ViewOf(jobs[index].JobId);
+                        Settled();
+                    }
+                    if (_durable.Knows(job.JobId)) Known();
+                    else WhenDurable(Known);
+                    break;
+                case JobRules.Persist p:
+                    firstOf[job.JobId] = i;
+                    accepted.AddRange(p.Events);
+                    acceptedAt.Add(i);
+                    break;
+            }
+        }
+        if (accepted.Count == 0) return;
+        PersistEvents(accepted, () =>
+        {
+            var watching = new List<JobRecord>();
+            foreach (var i in acceptedAt)
+            {
+                created[i] = true;
+                if (views is not null) views[i] = ViewOf(jobs[i].JobId);
+                if (_state.Find(jobs[i].JobId) is { WaitingFor.Count: > 0 } waiting) watching.Add(waiting);
+                Settled();
+            }
+            foreach (var i in repeats)
+            {
+                if (views is not null) views[i] = ViewOf(jobs[i].JobId);
+                Settled();
+            }
+            if (watching.Count > 0) SendWatches(watching);
+        });
     }
 
     /// <param name="answer">called once, on this actor's thread, when the job is durable (or refused).</param>
@@ -401,14 +452,22 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
             if (onDurable is not null) WhenDurable(onDurable);
             return;
         }
-        for (var i = 0; i < events.Count; i++)
+        if (events.Count > 1 && events.All(e => e is JobAccepted))
         {
-            var before = _state.Find(events[i].JobId);
-            var (state, job) = _state.Apply(events[i]);
+            // a batch's acceptances: applied as one run (no job leaves memory, nothing to remember)
+            var (state, changes) = _state.ApplyAll(events);
             _state = state;
-            if (job is not null && !_state.Jobs.ContainsKey(job.Id)) Remember(job);
-            _queued.Add(new QueuedEvent(events[i], before, job));
+            for (var i = 0; i < events.Count; i++) _queued.Add(new QueuedEvent(events[i], changes[i].Before, changes[i].After));
         }
+        else
+            for (var i = 0; i < events.Count; i++)
+            {
+                var before = _state.Find(events[i].JobId);
+                var (state, job) = _state.Apply(events[i]);
+                _state = state;
+                if (job is not null && !_state.Jobs.ContainsKey(job.Id)) Remember(job);
+                _queued.Add(new QueuedEvent(events[i], before, job));
+            }
         _eventsInFlight += events.Count;
         if (onDurable is not null) _queuedCallbacks.Add((_queued.Count, onDurable));
         if (_rowsInFlight == 0) Flush();

@@ -117,6 +117,85 @@ public sealed class PartitionStateTests
     private static PartitionState Apply(PartitionState s, params IJobEvent[] events) =>
         events.Aggregate(s, (st, e) => st.Apply(e).State);
 
+    /// <summary>
+    /// ApplyAll (runs of acceptances through builders) gives exactly what Apply one event at a time
+    /// gives: the state (jobs, queues, keys, the recent-id window past its capacity, the order
+    /// counter) and each event's job before and after it — for random histories with repeated ids,
+    /// idempotency keys, future run times, dependencies and starts, completions and cancellations
+    /// between the runs.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void ApplyAll_equals_applying_one_event_at_a_time(int seed)
+    {
+        var random = new Random(seed);
+        var ids = new List<string>();
+        var events = new List<IJobEvent>();
+        var start = PartitionState.Empty;
+        for (var round = 0; round < 60; round++)
+        {
+            var run = random.Next(1, 200);
+            for (var i = 0; i < run; i++)
+            {
+                // mostly new ids; some repeat an earlier one (in this run or before)
+                var id = ids.Count > 0 && random.Next(10) == 0 ? ids[random.Next(ids.Count)] : $"j{ids.Count}";
+                ids.Add(id);
+                events.Add(random.Next(6) switch
+                {
+                    0 => Accepted(id, random.Next(-2, 3), T0.AddMinutes(random.Next(1, 60))),
+                    1 => Accepted(id, 0, key: $"key-{id}"),
+                    2 => Accepted(id, 1, deps: [$"dep-{random.Next(5)}", $"dep-{random.Next(5)}"]),
+                    _ => Accepted(id, random.Next(-2, 3)),
+                });
+            }
+            for (var i = random.Next(0, 4); i > 0; i--)
+            {
+                var id = ids[random.Next(ids.Count)];
+                events.Add(random.Next(3) switch
+                {
+                    0 => new JobAttemptStarted(id, 1, "n", T0),
+                    1 => new JobCompleted(id, 1, null, T0),
+                    _ => new JobCancelled(id, FailureKind.Cancelled, "x", T0),
+                });
+            }
+            if (round == 20) start = Fold(PartitionState.Empty, events, []); // later runs start from a non-empty state too
+        }
+        Assert.True(ids.Distinct().Count() > PartitionState.RecentIdCapacity); // the window drops its oldest ids
+
+        foreach (var (from, batch) in new[] { (PartitionState.Empty, events), (start, events.Skip(events.Count / 2).ToList()) })
+        {
+            var oneByOne = new List<(JobRecord? Before, JobRecord? After)>();
+            var expected = Fold(from, batch, oneByOne);
+            var (actual, changes) = from.ApplyAll(batch);
+            Assert.Equal(Describe(expected), Describe(actual));
+            Assert.Equal(oneByOne.Select(c => (Json(c.Before), Json(c.After))), changes.Select(c => (Json(c.Before), Json(c.After))));
+        }
+    }
+
+    private static PartitionState Fold(PartitionState s, IEnumerable<IJobEvent> events, List<(JobRecord?, JobRecord?)> changes)
+    {
+        foreach (var e in events)
+        {
+            var before = s.Find(e.JobId);
+            (s, var after) = s.Apply(e);
+            changes.Add((before, after));
+        }
+        return s;
+    }
+
+    private static string Json(object? o) => o is null ? "null" : System.Text.Json.JsonSerializer.Serialize(o, Jobs.Messages.Serialization.JobsSerializer.Options);
+
+    private static string Describe(PartitionState s) => string.Join("\n",
+        string.Join(",", s.Jobs.Values.OrderBy(j => j.Id, StringComparer.Ordinal).Select(Json)),
+        string.Join(",", s.Pending.Select(k => k.ToString())),
+        string.Join(",", s.Scheduled.Select(k => k.ToString())),
+        string.Join(",", s.KeyedIds.Order(StringComparer.Ordinal)),
+        string.Join(",", s.RecentIds),
+        string.Join(",", s.RecentIdSet.Order(StringComparer.Ordinal)),
+        s.NextOrder);
+
     private static JobAccepted Accepted(string id, int priority, DateTimeOffset? runAt = null, string? key = null, int maxAttempts = 3, string[]? deps = null) =>
         new(id, new JobSpec { Type = "noop", Priority = priority, RunAt = runAt, IdempotencyKey = key, MaxAttempts = maxAttempts, DependsOn = deps ?? [] }, null, T0);
 }
