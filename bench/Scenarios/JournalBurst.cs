@@ -16,7 +16,8 @@ public static class JournalBurst
     public const string Name = "journal-burst";
     public const string System = "jobs-postgres-1node";
     private const int PerCall = 1000;
-    private const int CallsAtOnce = 6;
+    /// <summary>Calls in flight at once (<c>--burst-calls</c>); 6, as the HTTP variants post their batches.</summary>
+    public static int CallsAtOnce { get; set; } = 6;
 
     public static async Task Measure(Results results, PostgresServer pg, int jobs, int capacity)
     {
