@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Jobs.Messages;
 using Jobs.Tests.Support;
 
@@ -34,19 +33,13 @@ public static class JournalBurst
         results.Add(Name, System, "journal_events_per_s_peak", busiest);
     }
 
-    private static async Task<(double Submitted, double Total)> Submit(InProcessEngine engine, int jobs)
-    {
-        var done = engine.ExpectCompletions(jobs);
-        var sw = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Enumerable.Range(0, (jobs + PerCall - 1) / PerCall), new ParallelOptions { MaxDegreeOfParallelism = CallsAtOnce }, async (b, ct) =>
-        {
-            var size = Math.Min(PerCall, jobs - b * PerCall);
-            var now = DateTimeOffset.UtcNow;
-            var batch = Enumerable.Range(0, size).Select(_ => (Spec: new JobSpec { Type = "noop" }, JobId: JobIds.NewId(now))).ToList();
-            await engine.Client.SubmitManyAsync(batch, null, ct);
-        });
-        var submitted = sw.Elapsed.TotalSeconds;
-        await done.WaitAsync(TimeSpan.FromMinutes(10));
-        return (submitted, sw.Elapsed.TotalSeconds);
-    }
+    private static Task<(double Submitted, double Total)> Submit(InProcessEngine engine, int jobs) =>
+        Throughput.Timed(engine, jobs, () => Parallel.ForEachAsync(Enumerable.Range(0, (jobs + PerCall - 1) / PerCall),
+            new ParallelOptions { MaxDegreeOfParallelism = CallsAtOnce }, async (b, ct) =>
+            {
+                var size = Math.Min(PerCall, jobs - b * PerCall);
+                var now = DateTimeOffset.UtcNow;
+                var batch = Enumerable.Range(0, size).Select(_ => (Spec: new JobSpec { Type = "noop" }, JobId: JobIds.NewId(now))).ToList();
+                await engine.Client.SubmitManyAsync(batch, null, ct);
+            }));
 }

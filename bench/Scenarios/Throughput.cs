@@ -72,12 +72,16 @@ public static class Throughput
             return "";
         });
 
-    private static async Task<(double Submitted, double Total)> Run(InProcessEngine engine, int jobs)
+    private static Task<(double Submitted, double Total)> Run(InProcessEngine engine, int jobs) =>
+        Timed(engine, jobs, () => Parallel.ForEachAsync(Enumerable.Range(0, jobs), new ParallelOptions { MaxDegreeOfParallelism = 512 },
+            async (_, ct) => await engine.Client.SubmitAsync(new JobSpec { Type = "noop" }, ct: ct)));
+
+    /// <summary>Seconds until <paramref name="submit"/> has submitted the jobs, and until all <paramref name="jobs"/> completed.</summary>
+    internal static async Task<(double Submitted, double Total)> Timed(InProcessEngine engine, int jobs, Func<Task> submit)
     {
         var done = engine.ExpectCompletions(jobs);
         var sw = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Enumerable.Range(0, jobs), new ParallelOptions { MaxDegreeOfParallelism = 512 },
-            async (_, ct) => await engine.Client.SubmitAsync(new JobSpec { Type = "noop" }, ct: ct));
+        await submit();
         var submitted = sw.Elapsed.TotalSeconds;
         await done.WaitAsync(TimeSpan.FromMinutes(10));
         return (submitted, sw.Elapsed.TotalSeconds);

@@ -182,14 +182,10 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
     private void OnSubmit(SubmitJob cmd)
     {
         var sender = Sender;
-        Submit(cmd, withView: true, reply => sender.Tell(reply));
+        SubmitAll([cmd], withViews: true, (_, reply) => sender.Tell(reply));
     }
 
-    /// <summary>
-    /// A batch's jobs of this partition: each decided as if submitted alone, in order, and the new
-    /// ones journaled together (one <see cref="PersistEvents"/>, so their acceptances are applied
-    /// as one run, <see cref="PartitionState.ApplyAll"/>); one answer once all are settled.
-    /// </summary>
+    /// <summary>A batch's jobs of this partition (or single submissions sent together): one answer once all are settled.</summary>
     private void OnSubmitMany(SubmitJobs cmd)
     {
         var sender = Sender;
@@ -203,43 +199,55 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
             sender.Tell(new JobsSubmitted([], [], []) { Views = views });
             return;
         }
-        void Settled()
+        SubmitAll(jobs, cmd.WithViews, (i, reply) =>
         {
+            if (reply is JobSubmitted s)
+            {
+                created[i] = s.Created;
+                if (views is not null) views[i] = s.View;
+            }
+            else rejected[i] = reply is JobRejected r ? r.Reason : reply.GetType().Name;
             if (--open == 0) sender.Tell(new JobsSubmitted(jobs.Select(j => j.JobId).ToArray(), created, rejected) { Views = views });
-        }
+        });
+    }
+
+    /// <summary>
+    /// Decides each job in order, as if it came alone — refused while the partition is saturated,
+    /// already known, or new — then applies and journals the new ones together (one
+    /// <see cref="PersistEvents"/>: their acceptances are one run for <see cref="PartitionState.ApplyAll"/>).
+    /// </summary>
+    /// <param name="answer">called once per job (with its index), on this actor's thread, when it is durable or refused.</param>
+    private void SubmitAll(IReadOnlyList<SubmitJob> jobs, bool withViews, Action<int, IJobReply> answer)
+    {
         var now = Now;
         var accepted = new List<IJobEvent>();
         var acceptedAt = new List<int>();
-        var firstOf = new Dictionary<string, int>(StringComparer.Ordinal); // ids accepted earlier in this message
-        var repeats = new List<int>();
+        var acceptedIds = new HashSet<string>(StringComparer.Ordinal);
+        var repeats = new List<int>(); // ids accepted earlier in this call: answered with them, as already known
         for (var i = 0; i < jobs.Count; i++)
         {
             var job = jobs[i];
-            if (firstOf.ContainsKey(job.JobId))
+            if (acceptedIds.Contains(job.JobId))
             {
-                repeats.Add(i); // answered with the first once that one is durable, as a separate submission would be
+                repeats.Add(i);
                 continue;
             }
             if (_eventsInFlight + accepted.Count >= _settings.MaxEventsInFlight && !_state.Knows(job.JobId))
             {
-                rejected[i] = $"partition {_partitionId} has {_eventsInFlight + accepted.Count} events waiting for the journal";
-                Settled();
+                answer(i, new JobRejected(job.JobId, $"partition {_partitionId} has {_eventsInFlight + accepted.Count} events waiting for the journal"));
                 continue;
             }
             switch (JobRules.Submit(_state, job, now))
             {
                 case JobRules.AlreadyExists:
                     var index = i;
-                    void Known()
-                    {
-                        if (views is not null) views[index] = ViewOf(jobs[index].JobId);
-                        Settled();
-                    }
+                    void Known() => answer(index, new JobSubmitted(jobs[index].JobId, false, withViews ? ViewOf(jobs[index].JobId) : null));
+                    // A retried submission whose first write is still in flight is answered once that write is durable.
                     if (_durable.Knows(job.JobId)) Known();
                     else WhenDurable(Known);
                     break;
                 case JobRules.Persist p:
-                    firstOf[job.JobId] = i;
+                    acceptedIds.Add(job.JobId);
                     accepted.AddRange(p.Events);
                     acceptedAt.Add(i);
                     break;
@@ -251,44 +259,12 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
             var watching = new List<JobRecord>();
             foreach (var i in acceptedAt)
             {
-                created[i] = true;
-                if (views is not null) views[i] = ViewOf(jobs[i].JobId);
+                answer(i, new JobSubmitted(jobs[i].JobId, true, withViews ? ViewOf(jobs[i].JobId) : null));
                 if (_state.Find(jobs[i].JobId) is { WaitingFor.Count: > 0 } waiting) watching.Add(waiting);
-                Settled();
             }
-            foreach (var i in repeats)
-            {
-                if (views is not null) views[i] = ViewOf(jobs[i].JobId);
-                Settled();
-            }
+            foreach (var i in repeats) answer(i, new JobSubmitted(jobs[i].JobId, false, withViews ? ViewOf(jobs[i].JobId) : null));
             if (watching.Count > 0) SendWatches(watching);
         });
-    }
-
-    /// <param name="answer">called once, on this actor's thread, when the job is durable (or refused).</param>
-    private void Submit(SubmitJob cmd, bool withView, Action<IJobReply> answer)
-    {
-        if (_eventsInFlight >= _settings.MaxEventsInFlight && !_state.Knows(cmd.JobId))
-        {
-            answer(new JobRejected(cmd.JobId, $"partition {_partitionId} has {_eventsInFlight} events waiting for the journal"));
-            return;
-        }
-        switch (JobRules.Submit(_state, cmd, Now))
-        {
-            case JobRules.AlreadyExists:
-                void Answer() => answer(new JobSubmitted(cmd.JobId, false, withView ? ViewOf(cmd.JobId) : null));
-                // A retried submission whose first write is still in flight is answered once that write is durable.
-                if (_durable.Knows(cmd.JobId)) Answer();
-                else WhenDurable(Answer);
-                break;
-            case JobRules.Persist p:
-                PersistEvents(p.Events, () =>
-                {
-                    answer(new JobSubmitted(cmd.JobId, true, withView ? ViewOf(cmd.JobId) : null));
-                    if (_state.Find(cmd.JobId) is { WaitingFor.Count: > 0 } waiting) SendWatches([waiting]);
-                });
-                break;
-        }
     }
 
     private void OnCancel(CancelJob cmd)
@@ -452,22 +428,15 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers
             if (onDurable is not null) WhenDurable(onDurable);
             return;
         }
-        if (events.Count > 1 && events.All(e => e is JobAccepted))
+        var (state, changes) = _state.ApplyAll(events);
+        _state = state;
+        for (var i = 0; i < events.Count; i++)
         {
-            // a batch's acceptances: applied as one run (no job leaves memory, nothing to remember)
-            var (state, changes) = _state.ApplyAll(events);
-            _state = state;
-            for (var i = 0; i < events.Count; i++) _queued.Add(new QueuedEvent(events[i], changes[i].Before, changes[i].After));
+            var (before, after) = changes[i];
+            // a job these events took out of memory (completed, cancelled, purged): its last record is remembered
+            if (after is not null && !_state.Jobs.ContainsKey(after.Id)) Remember(after);
+            _queued.Add(new QueuedEvent(events[i], before, after));
         }
-        else
-            for (var i = 0; i < events.Count; i++)
-            {
-                var before = _state.Find(events[i].JobId);
-                var (state, job) = _state.Apply(events[i]);
-                _state = state;
-                if (job is not null && !_state.Jobs.ContainsKey(job.Id)) Remember(job);
-                _queued.Add(new QueuedEvent(events[i], before, job));
-            }
         _eventsInFlight += events.Count;
         if (onDurable is not null) _queuedCallbacks.Add((_queued.Count, onDurable));
         if (_rowsInFlight == 0) Flush();

@@ -109,8 +109,8 @@ public sealed record PartitionState(
 
     /// <summary>
     /// Applies the events in order: the same result as <see cref="Apply"/> one by one (state, and
-    /// each event's job before and after it), with runs of two or more acceptances applied
-    /// together (<see cref="AcceptRun"/>): a batch's submissions, a group-commit row on recovery.
+    /// each event's job before and after it), with each run of acceptances applied together
+    /// (<see cref="AcceptRun"/>): a batch's submissions, a group-commit row on recovery.
     /// </summary>
     public (PartitionState State, (JobRecord? Before, JobRecord? After)[] Changes) ApplyAll(IReadOnlyList<IJobEvent> events)
     {
@@ -121,7 +121,7 @@ public sealed record PartitionState(
         {
             var end = i;
             while (end < events.Count && events[end] is JobAccepted) end++;
-            if (end - i >= 2)
+            if (end > i)
             {
                 state = state.AcceptRun(events, i, end, changes);
                 i = end;
@@ -178,35 +178,14 @@ public sealed record PartitionState(
 
     private (PartitionState, JobRecord?) Accept(JobAccepted a)
     {
-        if (Jobs.ContainsKey(a.JobId)) return (this, Jobs[a.JobId]);
-        var (job, queue) = NewRecord(a, NextOrder);
-        var recent = RecentIds.Enqueue(job.Id);
-        var recentSet = RecentIdSet.Add(job.Id);
-        if (recentSet.Count > RecentIdCapacity)
-        {
-            recent = recent.Dequeue(out var oldest);
-            recentSet = recentSet.Remove(oldest);
-        }
-        var next = this with
-        {
-            Jobs = Jobs.Add(job.Id, job),
-            NextOrder = NextOrder + 1,
-            KeyedIds = a.Spec.IdempotencyKey is null ? KeyedIds : KeyedIds.Add(job.Id),
-            RecentIds = recent,
-            RecentIdSet = recentSet,
-        };
-        next = queue switch
-        {
-            Queue.Pending => next with { Pending = Pending.Add(KeyOf(job)) },
-            Queue.Scheduled => next with { Scheduled = Scheduled.Add(new DueKey(job.RunAt!.Value, job.Id)) },
-            _ => next,
-        };
-        return (next, job);
+        if (Jobs.TryGetValue(a.JobId, out var known)) return (this, known);
+        var changes = new (JobRecord? Before, JobRecord? After)[1];
+        return (AcceptRun([a], 0, 1, changes), changes[0].After);
     }
 
     /// <summary>
-    /// Acceptances <paramref name="from"/> up to (not including) <paramref name="to"/>, applied as
-    /// <see cref="Accept"/> would one by one, through builders: a batch's jobs share the new tree
+    /// Acceptances <paramref name="from"/> up to (not including) <paramref name="to"/>, each as if
+    /// applied alone (an id already held is left as it is), through builders: a batch's jobs share the new tree
     /// nodes instead of each copying a path through every collection (session 11: acceptance was
     /// ~10 % of the machine while batches arrived, most of it immutable-collection nodes).
     /// </summary>
