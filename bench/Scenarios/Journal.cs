@@ -64,17 +64,43 @@ public static class Journal
     /// </summary>
     public static async Task<(long Events, double SpanSeconds)> BusiestSecondAsync(string db, long afterOrdering)
     {
-        await using var c = new NpgsqlConnection(db);
-        await c.OpenAsync();
-        await using var cmd = new NpgsqlCommand(
+        var v = await FirstRowAsync(db, afterOrdering,
             "WITH rows AS (SELECT created, CASE manifest WHEN 'JEB1' THEN jsonb_array_length(convert_from(message, 'UTF8')::jsonb -> 'events') ELSE 1 END AS n" +
             "  FROM journal WHERE ordering > $1 AND persistence_id LIKE 'partition-%')," +
             " windows AS (SELECT SUM(n) OVER (ORDER BY created RANGE BETWEEN CURRENT ROW AND 9999999 FOLLOWING) AS second FROM rows)" +
-            " SELECT COALESCE((SELECT MAX(second) FROM windows), 0), COALESCE((SELECT (MAX(created) - MIN(created)) / 1e7 FROM rows), 0)", c);
+            " SELECT COALESCE((SELECT MAX(second) FROM windows), 0), COALESCE((SELECT (MAX(created) - MIN(created)) / 1e7 FROM rows), 0)");
+        return (Convert.ToInt64(v![0]), Convert.ToDouble(v[1]));
+    }
+
+    /// <summary>
+    /// What the busiest second (as <see cref="BusiestSecondAsync"/>) held: accepted, started and
+    /// completed events, and all. Parses every group-commit row as JSON: only after a measurement.
+    /// </summary>
+    public static async Task<(long All, long Accepted, long Started, long Completed)> BusiestSecondMixAsync(string db, long afterOrdering)
+    {
+        var v = await FirstRowAsync(db, afterOrdering,
+            "WITH ev AS (SELECT j.created, CASE j.manifest WHEN 'JEB1' THEN x ->> 'm' ELSE j.manifest END AS m FROM journal j" +
+            "  LEFT JOIN LATERAL jsonb_array_elements(CASE j.manifest WHEN 'JEB1' THEN convert_from(j.message, 'UTF8')::jsonb -> 'events' ELSE '[]'::jsonb END) x ON true" +
+            "  WHERE j.ordering > $1 AND j.persistence_id LIKE 'partition-%')," +
+            " rows AS (SELECT created, COUNT(*) AS n, COUNT(*) FILTER (WHERE m = 'JA1') AS a, COUNT(*) FILTER (WHERE m = 'JAS1') AS s," +
+            "  COUNT(*) FILTER (WHERE m = 'JC1') AS c FROM ev GROUP BY created)" +
+            " SELECT SUM(n) OVER w, SUM(a) OVER w, SUM(s) OVER w, SUM(c) OVER w FROM rows" +
+            " WINDOW w AS (ORDER BY created RANGE BETWEEN CURRENT ROW AND 9999999 FOLLOWING) ORDER BY 1 DESC LIMIT 1");
+        return v is null ? (0, 0, 0, 0) : (Convert.ToInt64(v[0]), Convert.ToInt64(v[1]), Convert.ToInt64(v[2]), Convert.ToInt64(v[3]));
+    }
+
+    /// <summary>The first row of <paramref name="sql"/> (its one parameter: <paramref name="afterOrdering"/>), or null.</summary>
+    private static async Task<object[]?> FirstRowAsync(string db, long afterOrdering, string sql)
+    {
+        await using var c = new NpgsqlConnection(db);
+        await c.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, c);
         cmd.Parameters.AddWithValue(afterOrdering);
         await using var r = await cmd.ExecuteReaderAsync();
-        await r.ReadAsync();
-        return (Convert.ToInt64(r.GetValue(0)), Convert.ToDouble(r.GetValue(1)));
+        if (!await r.ReadAsync()) return null;
+        var values = new object[r.FieldCount];
+        r.GetValues(values);
+        return values;
     }
 
     /// <summary>
