@@ -60,47 +60,35 @@ public static class Journal
     /// Events journaled in the busiest second — the most events in rows whose <c>created</c> stamps
     /// (.NET ticks, taken when the journal wrote the row) lie within one second of a row's —
     /// among the partitions' rows after <paramref name="afterOrdering"/>, a group-commit row
-    /// counting its events (parsed once the measurement is over); and the span those rows cover.
+    /// counting its events (parsed as JSON: only once the measurement is over); how many of them
+    /// were accepted, started and completed events; and the span all those rows cover.
     /// </summary>
-    public static async Task<(long Events, double SpanSeconds)> BusiestSecondAsync(string db, long afterOrdering)
+    public static async Task<BusiestSecond> BusiestSecondAsync(string db, long afterOrdering)
     {
-        var v = await FirstRowAsync(db, afterOrdering,
-            "WITH rows AS (SELECT created, CASE manifest WHEN 'JEB1' THEN jsonb_array_length(convert_from(message, 'UTF8')::jsonb -> 'events') ELSE 1 END AS n" +
-            "  FROM journal WHERE ordering > $1 AND persistence_id LIKE 'partition-%')," +
-            " windows AS (SELECT SUM(n) OVER (ORDER BY created RANGE BETWEEN CURRENT ROW AND 9999999 FOLLOWING) AS second FROM rows)" +
-            " SELECT COALESCE((SELECT MAX(second) FROM windows), 0), COALESCE((SELECT (MAX(created) - MIN(created)) / 1e7 FROM rows), 0)");
-        return (Convert.ToInt64(v![0]), Convert.ToDouble(v[1]));
-    }
-
-    /// <summary>
-    /// What the busiest second (as <see cref="BusiestSecondAsync"/>) held: accepted, started and
-    /// completed events, and all. Parses every group-commit row as JSON: only after a measurement.
-    /// </summary>
-    public static async Task<(long All, long Accepted, long Started, long Completed)> BusiestSecondMixAsync(string db, long afterOrdering)
-    {
-        var v = await FirstRowAsync(db, afterOrdering,
+        await using var c = new NpgsqlConnection(db);
+        await c.OpenAsync();
+        await using var cmd = new NpgsqlCommand(
             "WITH ev AS (SELECT j.created, CASE j.manifest WHEN 'JEB1' THEN x ->> 'm' ELSE j.manifest END AS m FROM journal j" +
             "  LEFT JOIN LATERAL jsonb_array_elements(CASE j.manifest WHEN 'JEB1' THEN convert_from(j.message, 'UTF8')::jsonb -> 'events' ELSE '[]'::jsonb END) x ON true" +
             "  WHERE j.ordering > $1 AND j.persistence_id LIKE 'partition-%')," +
             " rows AS (SELECT created, COUNT(*) AS n, COUNT(*) FILTER (WHERE m = 'JA1') AS a, COUNT(*) FILTER (WHERE m = 'JAS1') AS s," +
-            "  COUNT(*) FILTER (WHERE m = 'JC1') AS c FROM ev GROUP BY created)" +
-            " SELECT SUM(n) OVER w, SUM(a) OVER w, SUM(s) OVER w, SUM(c) OVER w FROM rows" +
-            " WINDOW w AS (ORDER BY created RANGE BETWEEN CURRENT ROW AND 9999999 FOLLOWING) ORDER BY 1 DESC LIMIT 1");
-        return v is null ? (0, 0, 0, 0) : (Convert.ToInt64(v[0]), Convert.ToInt64(v[1]), Convert.ToInt64(v[2]), Convert.ToInt64(v[3]));
-    }
-
-    /// <summary>The first row of <paramref name="sql"/> (its one parameter: <paramref name="afterOrdering"/>), or null.</summary>
-    private static async Task<object[]?> FirstRowAsync(string db, long afterOrdering, string sql)
-    {
-        await using var c = new NpgsqlConnection(db);
-        await c.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, c);
+            "  COUNT(*) FILTER (WHERE m = 'JC1') AS c FROM ev GROUP BY created)," +
+            " windows AS (SELECT SUM(n) OVER w AS n, SUM(a) OVER w AS a, SUM(s) OVER w AS s, SUM(c) OVER w AS c FROM rows" +
+            "  WINDOW w AS (ORDER BY created RANGE BETWEEN CURRENT ROW AND 9999999 FOLLOWING))" +
+            " SELECT COALESCE(b.n, 0), COALESCE(b.a, 0), COALESCE(b.s, 0), COALESCE(b.c, 0)," +
+            "  COALESCE((SELECT (MAX(created) - MIN(created)) / 1e7 FROM rows), 0)" +
+            " FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT * FROM windows ORDER BY n DESC LIMIT 1) b ON true", c);
         cmd.Parameters.AddWithValue(afterOrdering);
         await using var r = await cmd.ExecuteReaderAsync();
-        if (!await r.ReadAsync()) return null;
-        var values = new object[r.FieldCount];
-        r.GetValues(values);
-        return values;
+        await r.ReadAsync();
+        return new BusiestSecond(Convert.ToInt64(r.GetValue(0)), Convert.ToInt64(r.GetValue(1)), Convert.ToInt64(r.GetValue(2)),
+            Convert.ToInt64(r.GetValue(3)), Convert.ToDouble(r.GetValue(4)));
+    }
+
+    public readonly record struct BusiestSecond(long Events, long Accepted, long Started, long Completed, double SpanSeconds)
+    {
+        public override string ToString() =>
+            $"{Events} events ({Accepted} accepted, {Started} started, {Completed} completed, {Events - Accepted - Started - Completed} other)";
     }
 
     /// <summary>
