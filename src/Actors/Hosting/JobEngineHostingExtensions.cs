@@ -12,6 +12,7 @@ using Jobs.Actors.Capacity;
 using Jobs.Actors.Dedupe;
 using Jobs.Actors.Usage;
 using Jobs.Actors.Handlers;
+using Jobs.Actors.Membership;
 using Jobs.Actors.Observability;
 using Jobs.Actors.ReadModel;
 using Jobs.Actors.Sharding;
@@ -120,6 +121,7 @@ public static class JobEngineHostingExtensions
                 registry.Register<BatchRouter>(batchRouter);
 
                 system.ActorOf(PartitionKeeper.Props(region, engine.Layout.All.ToArray(), engine.KeeperInterval), "partition-keeper");
+                system.ActorOf(QuarantineWatcher.Props(), QuarantineWatcher.Name);
                 AddLeaveDrain(system, capacity, engine.DrainTimeout);
             })
             // One projection in the cluster: several writers of the same rows would only contend (and deadlock).
