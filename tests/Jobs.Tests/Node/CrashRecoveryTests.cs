@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Jobs.Tests.Support;
+using Microsoft.AspNetCore.Http;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -15,8 +16,24 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     {
         var dataDir = TestPaths.NewTempDir("crash");
         var expected = new Dictionary<string, string>();
-        await using (var node = await NodeProcess.StartAsync(dataDir, output, Env))
+        // Two jobs whose upstream answers only after the restart: whatever this machine's speed, they are running at the kill.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var upstream = await LoopbackHttpServer.StartAsync(async (http, _) =>
         {
+            await release.Task.WaitAsync(TimeSpan.FromSeconds(120));
+            await http.Response.WriteAsync("ok");
+        });
+        var env = new Dictionary<string, string>(Env) { ["JOBS_HTTP_ALLOWED_HOSTS"] = "127.0.0.1" };
+        var held = new List<string>();
+        await using (var node = await NodeProcess.StartAsync(dataDir, output, env))
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                var job = await node.SubmitAsync(new { type = "http", priority = 10, payload = new { method = "GET", url = new Uri(upstream.BaseAddress, $"/held/{i}").ToString() } });
+                held.Add(job.GetProperty("id").GetString()!);
+                expected[held[^1]] = "completed";
+            }
+            foreach (var id in held) await node.WaitForStatusAsync(id, "running");
             var submissions = Enumerable.Range(0, 200).Select(async i =>
             {
                 // Every 20th job has a syntax error (permanent → failed); the others sleep then complete.
@@ -32,15 +49,16 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             output.WriteLine($"killed with {running} running (read model view)");
         }
 
-        await using var restarted = await NodeProcess.StartAsync(dataDir, output, Env);
+        await using var restarted = await NodeProcess.StartAsync(dataDir, output, env);
+        release.SetResult();
         var finals = await Eventually.Until(async () =>
         {
             var jobs = await Task.WhenAll(expected.Keys.Select(async id => (await restarted.GetJobAsync(id))!.Value));
             return jobs;
         }, jobs => jobs.All(j => j.GetProperty("status").GetString() is "completed" or "failed"), TimeSpan.FromSeconds(120),
-            "all 200 jobs terminal after the restart");
+            "all 202 jobs terminal after the restart");
 
-        Assert.Equal(200, finals.Length);
+        Assert.Equal(202, finals.Length);
         foreach (var job in finals)
             Assert.Equal(expected[job.GetProperty("id").GetString()!], job.GetProperty("status").GetString());
         var rerun = finals.Count(j => j.GetProperty("history").EnumerateArray().Count(h => h.GetProperty("event").GetString() == "started") > 1
@@ -50,6 +68,8 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         output.WriteLine($"after restart: {finals.Count(j => j.GetProperty("status").GetString() == "completed")} completed, " +
                          $"{finals.Count(j => j.GetProperty("status").GetString() == "failed")} failed, {interrupted} interrupted by the kill and re-run ({rerun} completed on a later attempt)");
         Assert.True(interrupted > 0, "the kill interrupted no running attempt; the test did not exercise recovery of running jobs");
+        Assert.All(finals.Where(j => held.Contains(j.GetProperty("id").GetString()!)), j => Assert.Contains(j.GetProperty("history").EnumerateArray(),
+            h => h.GetProperty("detail").GetString()?.Contains("interrupted") == true));
     }
 
     [Fact]
