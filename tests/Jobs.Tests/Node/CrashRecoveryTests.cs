@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Jobs.Tests.Support;
-using Microsoft.AspNetCore.Http;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -17,19 +16,14 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         var dataDir = TestPaths.NewTempDir("crash");
         var expected = new Dictionary<string, string>();
         // Two jobs whose upstream answers only after the restart: whatever this machine's speed, they are running at the kill.
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var upstream = await LoopbackHttpServer.StartAsync(async (http, _) =>
-        {
-            await release.Task.WaitAsync(TimeSpan.FromSeconds(120));
-            await http.Response.WriteAsync("ok");
-        });
-        var env = new Dictionary<string, string>(Env) { ["JOBS_HTTP_ALLOWED_HOSTS"] = "127.0.0.1" };
+        await using var upstream = await HeldUpstream.StartAsync();
+        var env = new Dictionary<string, string>(Env.Concat(HeldUpstream.NodeEnv));
         var held = new List<string>();
         await using (var node = await NodeProcess.StartAsync(dataDir, output, env))
         {
             for (var i = 0; i < 2; i++)
             {
-                var job = await node.SubmitAsync(new { type = "http", priority = 10, payload = new { method = "GET", url = new Uri(upstream.BaseAddress, $"/held/{i}").ToString() } });
+                var job = await node.SubmitAsync(upstream.Job($"/held/{i}", priority: 10));
                 held.Add(job.GetProperty("id").GetString()!);
                 expected[held[^1]] = "completed";
             }
@@ -50,7 +44,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         }
 
         await using var restarted = await NodeProcess.StartAsync(dataDir, output, env);
-        release.SetResult();
+        upstream.Release();
         var finals = await Eventually.Until(async () =>
         {
             var jobs = await Task.WhenAll(expected.Keys.Select(async id => (await restarted.GetJobAsync(id))!.Value));

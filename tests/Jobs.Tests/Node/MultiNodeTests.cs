@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Jobs.Messages;
 using Jobs.Tests.Support;
-using Microsoft.AspNetCore.Http;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -43,25 +42,17 @@ public sealed class MultiNodeTests(PostgresServer postgres, ITestOutputHelper ou
         // Every job calls an upstream that holds its answer until the node is dead: whatever the speed of
         // this machine, the victim's partitions still hold all their jobs when it is killed (the kill is
         // mid-run by construction), and the jobs running on it were started there and never finished.
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var upstream = await LoopbackHttpServer.StartAsync(async (http, _) =>
-        {
-            await release.Task.WaitAsync(TimeSpan.FromSeconds(120));
-            await http.Response.WriteAsync("ok");
-        });
-        _cluster = await TestCluster.StartAsync(postgres, output, extraEnv: _ => new() { ["JOBS_HTTP_ALLOWED_HOSTS"] = "127.0.0.1" });
+        await using var upstream = await HeldUpstream.StartAsync();
+        _cluster = await TestCluster.StartAsync(postgres, output, extraEnv: _ => HeldUpstream.NodeEnv);
         var victimName = _cluster.NameOf(2);
 
-        var ids = await _cluster.SubmitRoundRobinAsync(1000, i => new { type = "http", payload = new { method = "GET", url = new Uri(upstream.BaseAddress, $"/job/{i}").ToString(), timeoutMs = 120_000 } });
-        var runningOnVictim = await Eventually.Until(
-            async () => (await TestCluster.ListAllAsync(_cluster.Nodes[0], "status=running")).Where(j => j.GetProperty("node").GetString() == victimName)
-                .Select(j => j.GetProperty("id").GetString()!).ToList(),
-            running => running.Count == 4, TimeSpan.FromSeconds(60), $"4 jobs (its capacity) running on {victimName}");
+        var ids = await _cluster.SubmitRoundRobinAsync(1000, i => upstream.Job($"/job/{i}"));
+        var runningOnVictim = await WaitRunningOn(2, atLeast: 4); // its capacity
         var victimShards = await _cluster.ShardsOfAsync(2);
         Assert.Equal(0, await TestCluster.CountStatusAsync(_cluster.Nodes[0], "completed"));
         var killedAt = DateTimeOffset.UtcNow;
         _cluster.Nodes[2].Kill();
-        release.SetResult();
+        upstream.Release();
         output.WriteLine($"killed {victimName} (it owned partitions {string.Join(",", victimShards)}; running {runningOnVictim.Count} jobs) at {killedAt:O}");
 
         var done = await TestCluster.WaitCompletedAsync(_cluster.Nodes[0], ids.Count, TimeSpan.FromMinutes(4));
@@ -88,22 +79,15 @@ public sealed class MultiNodeTests(PostgresServer postgres, ITestOutputHelper ou
     {
         // The frozen node is running jobs when it stops (their upstream holds its answers until then), and their
         // answers are waiting for it when it wakes: it tries to record them in partitions that have moved on.
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var upstream = await LoopbackHttpServer.StartAsync(async (http, _) =>
-        {
-            await release.Task.WaitAsync(TimeSpan.FromSeconds(120));
-            await http.Response.WriteAsync("ok");
-        });
-        _cluster = await TestCluster.StartAsync(postgres, output, extraEnv: _ => new() { ["JOBS_HTTP_ALLOWED_HOSTS"] = "127.0.0.1" });
+        await using var upstream = await HeldUpstream.StartAsync();
+        _cluster = await TestCluster.StartAsync(postgres, output, extraEnv: _ => HeldUpstream.NodeEnv);
         var frozen = _cluster.Nodes[2];
-        var frozenName = _cluster.NameOf(2);
-        var ids = await _cluster.SubmitRoundRobinAsync(600, i => new { type = "http", payload = new { method = "GET", url = new Uri(upstream.BaseAddress, $"/job/{i}").ToString(), timeoutMs = 120_000 } });
-        await Eventually.Until(async () => (await TestCluster.ListAllAsync(_cluster.Nodes[0], "status=running")).Count(j => j.GetProperty("node").GetString() == frozenName),
-            n => n == 4, TimeSpan.FromSeconds(60), $"4 jobs (its capacity) running on {frozenName}");
+        var ids = await _cluster.SubmitRoundRobinAsync(600, i => upstream.Job($"/job/{i}"));
+        await WaitRunningOn(2, atLeast: 4); // its capacity
 
         frozen.Signal("STOP");
         var frozenAt = DateTimeOffset.UtcNow;
-        release.SetResult();
+        upstream.Release();
         await _cluster.WaitRemovedAsync(2, via: 0, TimeSpan.FromSeconds(90));
         output.WriteLine($"frozen node removed after {(DateTimeOffset.UtcNow - frozenAt).TotalSeconds:0.0} s");
 
@@ -160,7 +144,9 @@ public sealed class MultiNodeTests(PostgresServer postgres, ITestOutputHelper ou
     private static IEnumerable<string> Events(JsonElement job) =>
         job.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("event").GetString()!);
 
-    private Task WaitRunningOn(int node) =>
-        Eventually.Until(async () => (await TestCluster.ListAllAsync(_cluster.Nodes[0], "status=running")).Count(j => j.GetProperty("node").GetString() == _cluster.NameOf(node)),
-            n => n > 0, TimeSpan.FromSeconds(60), $"jobs running on {_cluster.NameOf(node)}");
+    /// <summary>Waits until the read model shows at least <paramref name="atLeast"/> jobs running on a node; their ids.</summary>
+    private Task<List<string>> WaitRunningOn(int node, int atLeast = 1) =>
+        Eventually.Until(async () => (await TestCluster.ListAllAsync(_cluster.Nodes[0], "status=running"))
+                .Where(j => j.GetProperty("node").GetString() == _cluster.NameOf(node)).Select(j => j.GetProperty("id").GetString()!).ToList(),
+            running => running.Count >= atLeast, TimeSpan.FromSeconds(60), $"{atLeast} job(s) running on {_cluster.NameOf(node)}");
 }
