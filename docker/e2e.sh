@@ -29,7 +29,7 @@ fail() {
   log "FAIL: $*"
   if [ ${#COMPOSE[@]} -gt 0 ]; then compose ps >&2 || true; compose logs --no-color --tail 40 >&2 || true; fi
   # again after the logs, so that the tail of a CI log names the failed check
-  log "FAIL: $*" | tee /dev/stderr
+  log "FAIL: $*" | tee -a /dev/stderr
   exit 1
 }
 no_engine() {
@@ -53,7 +53,7 @@ cleanup() {
 }
 trap cleanup EXIT
 # a command that fails outside a check (set -e) still names itself at the end of the log
-trap 'rc=$?; [ "$BASH_SUBSHELL" != 0 ] || log "FAIL: exit $rc at line $LINENO: $BASH_COMMAND" | tee /dev/stderr' ERR
+trap 'rc=$?; [ "$BASH_SUBSHELL" != 0 ] || log "FAIL: exit $rc at line $LINENO: $BASH_COMMAND" | tee -a /dev/stderr' ERR
 
 # wait_until <seconds> <what> <command…>: polls the command until it succeeds; fails the run
 # with <what> when the deadline passes.
