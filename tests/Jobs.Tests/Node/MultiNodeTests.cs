@@ -65,10 +65,10 @@ public sealed class MultiNodeTests(PostgresServer postgres, ITestOutputHelper ou
         Assert.All(orphaned, j => Assert.NotEqual(victimName, j.GetProperty("node").GetString()));
         var interrupted = done.Where(j => runningOnVictim.Contains(j.GetProperty("id").GetString()!)).ToArray();
         Assert.Equal(4, interrupted.Length);
-        Assert.All(interrupted, j => Assert.Contains("attempt-failed", Events(j)));
+        Assert.All(interrupted, j => Assert.Contains("attempt-failed", TestCluster.Events(j)));
         Assert.All(interrupted, j => Assert.True(TestCluster.Starts(j) >= 2, "an interrupted attempt ran again"));
         // No other attempt was cut short (a partition hand-off re-runs an attempt as "handed-off", not as a failure).
-        Assert.All(done.Where(j => !interrupted.Contains(j)), j => Assert.DoesNotContain("attempt-failed", Events(j)));
+        Assert.All(done.Where(j => !interrupted.Contains(j)), j => Assert.DoesNotContain("attempt-failed", TestCluster.Events(j)));
         var firstTakeover = orphaned.Min(j => j.GetProperty("completedAt").GetDateTimeOffset());
         output.WriteLine($"kill → first completion by a survivor of a job of the dead node: {(firstTakeover - killedAt).TotalSeconds:0.0} s; " +
                          $"{orphaned.Length} of the dead node's jobs finished on survivors; {done.Count(j => TestCluster.Starts(j) > 1)} jobs ran more than once");
@@ -140,9 +140,6 @@ public sealed class MultiNodeTests(PostgresServer postgres, ITestOutputHelper ou
         Assert.Equal(0, interrupted); // maxAttempts = 1: an interrupted attempt would have failed the job
         Assert.Equal(ids.Count, done.Count);
     }
-
-    private static IEnumerable<string> Events(JsonElement job) =>
-        job.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("event").GetString()!);
 
     /// <summary>Waits until the read model shows at least <paramref name="atLeast"/> jobs running on a node; their ids.</summary>
     private Task<List<string>> WaitRunningOn(int node, int atLeast = 1) =>

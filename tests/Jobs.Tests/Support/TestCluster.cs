@@ -117,8 +117,11 @@ public sealed class TestCluster(string db, ITestOutputHelper? output) : IAsyncDi
         return all;
     }
 
-    public static int Starts(JsonElement job) =>
-        job.GetProperty("history").EnumerateArray().Count(h => h.GetProperty("event").GetString() == "started");
+    /// <summary>The events of a job's history, in order.</summary>
+    public static IEnumerable<string> Events(JsonElement job) =>
+        job.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("event").GetString()!);
+
+    public static int Starts(JsonElement job) => Events(job).Count(e => e == "started");
 
     public async ValueTask DisposeAsync()
     {
