@@ -39,12 +39,12 @@ public sealed class JobProjection : ReceiveActor
 
     protected override void PreStart()
     {
-        var readJournal = PersistenceQuery.Get(Context.System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var system = Context.System;
         var store = _store;
         var log = _log;
         var source = RestartSource.OnFailuresWithBackoff(
-            () => Source.FromTask(store.GetOffsetAsync(Name))
-                .ConcatMany(offset => readJournal.EventsByTag(JobEventTagger.Tag, Offset.Sequence(offset)))
+            () => Source.FromTask(StartAsync(system, store, log))
+                .ConcatMany(start => start.Journal.EventsByTag(JobEventTagger.Tag, Offset.Sequence(start.Offset)))
                 .Select(env => (Offset: ((Sequence)env.Offset).Value, Events: EventsOf(env.Event)))
                 .Where(row => row.Events.Count > 0)
                 // Whole rows per group (a JobEventBatch row's events share its offset). Under load a
@@ -73,6 +73,28 @@ public sealed class JobProjection : ReceiveActor
     }
 
     protected override void PostStop() => _killSwitch?.Shutdown();
+
+    /// <summary>
+    /// The read journal and the stored offset. Inside the restarted stream, not in PreStart: the
+    /// SQL read journal's constructor blocks until the write journal is initialised and throws
+    /// after 5 s (a cluster starting on a busy or fresh database). Thrown in PreStart, that
+    /// stopped the singleton for good and the read model never moved again; here it is one
+    /// failed start, retried with backoff.
+    /// </summary>
+    private static async Task<(SqlReadJournal Journal, long Offset)> StartAsync(ActorSystem system, IJobReadStore store, ILoggingAdapter log)
+    {
+        SqlReadJournal journal;
+        try
+        {
+            journal = await Task.Run(() => PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier));
+        }
+        catch (Exception e)
+        {
+            log.Warning("read-model projection: the journal is not ready ({0}); retrying", e.GetBaseException().Message);
+            throw;
+        }
+        return (journal, await store.GetOffsetAsync(Name));
+    }
 
     /// <summary>The job events a journal row holds: one, or a group commit's (<see cref="JobEventBatch"/>).</summary>
     public static IReadOnlyList<IJobEvent> EventsOf(object row) => row switch

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Jobs.Actors.ReadModel;
 using Jobs.Messages;
 using Jobs.Tests.Support;
+using Microsoft.Data.Sqlite;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -39,6 +40,39 @@ public sealed class ProjectionTests(ITestOutputHelper output) : PartitionTestKit
         }
         var dlq = await _store.ListAsync(new JobQuery { DeadLettersOnly = true }, DateTimeOffset.UtcNow);
         Assert.Equal(failed, Assert.Single(dlq.Items).Id);
+    }
+
+    [Fact]
+    public async Task A_journal_slower_to_start_than_the_read_journal_waits_only_delays_the_read_model()
+    {
+        await _store.InitializeAsync();
+        // Another connection holds the journal's database locked: the write journal's start (its
+        // tables) waits for it, and the SQL read journal gives up waiting for that start after 5 s.
+        // That failure used to stop the projection for good (it threw in PreStart): the read model
+        // of a cluster that started on a busy database never moved again.
+        await using var blocker = new SqliteConnection(Options.JournalConnectionString);
+        await blocker.OpenAsync();
+        await using var tx = await blocker.BeginTransactionAsync(System.Data.IsolationLevel.Serializable);
+        await using (var write = blocker.CreateCommand())
+        {
+            write.Transaction = (SqliteTransaction)tx;
+            write.CommandText = "CREATE TABLE lock_holder (x INTEGER);";
+            await write.ExecuteNonQueryAsync();
+        }
+        // the read journal's 5 s wait ran out (logged as the projection's error before, a warning now)
+        var logs = CreateTestProbe();
+        Sys.EventStream.Subscribe(logs, typeof(Akka.Event.Warning));
+        Sys.EventStream.Subscribe(logs, typeof(Akka.Event.Error));
+        Sys.ActorOf(JobProjection.Props(_store));
+        logs.FishForMessage<Akka.Event.LogEvent>(e => e.ToString().Contains("Timeout after 5"), TimeSpan.FromSeconds(30),
+            "the read journal giving up waiting for the write journal");
+        await tx.RollbackAsync();
+
+        var partition = StartPartition(StartCapacity(4));
+        var ids = SubmitAndFinish(partition, 5, "noop");
+        await Eventually.Until(async () => (await _store.GetAsync(ids[^1]))?.Status, s => s == JobStatus.Completed, Wait,
+            "the jobs in the read model once the journal started");
+        Assert.Equal(5, await _store.CountAsync());
     }
 
     [Fact]
