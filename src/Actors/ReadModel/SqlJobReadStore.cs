@@ -11,10 +11,12 @@ using Npgsql;
 namespace Jobs.Actors.ReadModel;
 
 /// <summary>The SQL that differs between the read model's databases.</summary>
-public sealed record SqlDialect(string Name, string BigInt, string? Prepare)
+/// <param name="SchemaLock">Taken in the schema's transaction: nodes starting together create the tables one at a
+/// time (concurrent CREATE TABLE IF NOT EXISTS of a new table collide in PostgreSQL's catalog).</param>
+public sealed record SqlDialect(string Name, string BigInt, string? Prepare, string? SchemaLock)
 {
-    public static readonly SqlDialect Sqlite = new("sqlite", "INTEGER", "PRAGMA journal_mode=WAL;");
-    public static readonly SqlDialect Postgres = new("postgres", "BIGINT", null);
+    public static readonly SqlDialect Sqlite = new("sqlite", "INTEGER", "PRAGMA journal_mode=WAL;", null);
+    public static readonly SqlDialect Postgres = new("postgres", "BIGINT", null, "SELECT pg_advisory_xact_lock(7316257901);");
 }
 
 /// <summary>
@@ -65,9 +67,12 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
             p.CommandText = prepare;
             await p.ExecuteNonQueryAsync(ct);
         }
+        await using var tx = await c.BeginTransactionAsync(ct);
         await using var cmd = c.CreateCommand();
-        cmd.CommandText = Schema;
+        cmd.Transaction = tx;
+        cmd.CommandText = dialect.SchemaLock + Schema;
         await cmd.ExecuteNonQueryAsync(ct);
+        await tx.CommitAsync(ct);
     }
 
     public async Task<long> GetOffsetAsync(string projection, CancellationToken ct = default)

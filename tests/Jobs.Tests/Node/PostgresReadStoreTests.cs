@@ -17,6 +17,31 @@ public sealed class PostgresReadStoreTests(PostgresServer postgres)
     private static readonly DateTimeOffset T0 = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
+    public async Task Nodes_starting_together_on_a_fresh_database_all_create_the_read_model()
+    {
+        // Every node creates the read model's tables at start. Two concurrent CREATE TABLE IF NOT
+        // EXISTS of a new table collide in PostgreSQL's catalog (23505 on pg_type), and the losing
+        // node crashed at start (seen in the docker deployment test). Four fresh databases, six
+        // nodes each, all at once.
+        for (var round = 0; round < 4; round++)
+        {
+            var connection = await postgres.CreateDatabaseAsync();
+            using var go = new SemaphoreSlim(0);
+            var starts = Enumerable.Range(0, 6).Select(_ => Task.Run(async () =>
+            {
+                await go.WaitAsync();
+                await SqlJobReadStore.ForPostgres(connection).InitializeAsync();
+            })).ToArray();
+            go.Release(starts.Length);
+            await Task.WhenAll(starts);
+
+            var store = SqlJobReadStore.ForPostgres(connection);
+            await store.ApplyAsync(JobProjection.Name, [(1, new JobAccepted("r" + round, new JobSpec { Type = "noop" }, null, T0))]);
+            Assert.Equal(JobStatus.Pending, (await store.GetAsync("r" + round))!.Status);
+        }
+    }
+
+    [Fact]
     public async Task Records_round_trip_as_utf8_and_the_server_holds_json_text()
     {
         var connection = await postgres.CreateDatabaseAsync();
