@@ -27,7 +27,11 @@ log() { printf '[e2e %4ss] %s\n' "$(( $(date +%s) - T0 ))" "$*"; }
 check() { CHECKS+=("$*"); log "PASS: $*"; }
 fail() {
   log "FAIL: $*"
-  if [ ${#COMPOSE[@]} -gt 0 ]; then compose ps >&2 || true; compose logs --no-color --tail 40 >&2 || true; fi
+  if [ ${#COMPOSE[@]} -gt 0 ]; then
+    compose ps >&2 || true
+    compose logs --no-color --tail 60 >&2 || true
+    state >&2 || true
+  fi
   # again after the logs, so that the tail of a CI log names the failed check
   log "FAIL: $*" | tee -a /dev/stderr
   exit 1
@@ -133,7 +137,7 @@ NET=${P}_cluster
 # api <method> <path> [body-file]: prints the answer's body and puts its status in $WORK/status;
 # fails (prints nothing) when nothing answered.
 api() {
-  local args=(-sS -o "$WORK/body" -w '%{http_code}' --max-time 60 -X "$1" -H "authorization: Bearer $KEY" "$BASE$2")
+  local args=(-sS -o "$WORK/body" -w '%{http_code}' --max-time "${API_MAX_TIME:-60}" -X "$1" -H "authorization: Bearer $KEY" "$BASE$2")
   if [ $# -ge 3 ]; then args+=(-H 'content-type: application/json' --data-binary "@$3"); fi
   rm -f "$WORK/body"
   curl "${args[@]}" >"$WORK/status" 2>"$WORK/curl.err" || echo 000 >"$WORK/status"
@@ -145,13 +149,38 @@ get_ok() { local body; body=$(api GET "$1") && [ "$(cat "$WORK/status")" = 200 ]
 jobctl() { dotnet "$WORK/jobctl/jobctl.dll" --node "$BASE" --api-key "$KEY" "$@"; }
 # Predicates for wait_until: each needs a 200 answer (jq -e is true on empty input).
 members_up() { local j; j=$(get_ok /api/cluster) && jq -e --argjson n "$1" '[.members[] | select(.status == "up" and .reachable)] | length == $n' <<<"$j" >/dev/null; }
+# partitions_even <n>: the 32 default partitions are on <n> nodes, no node holding two more than
+# another: rebalancing after a membership change is over (a hand-off during a check's load would
+# stop and re-run attempts that are no part of what the check measures)
+partitions_even() {
+  local j; j=$(get_ok /api/cluster/sharding) && jq -e --argjson n "$1" \
+    '[.regions[0].nodes[] | [.shardIds[] | tonumber | select(. < 32)] | length] | length == $n and add == 32 and max - min <= 1' <<<"$j" >/dev/null
+}
 member_count() { get_ok /api/cluster | jq '.members | length'; }
+# state: what the cluster says of itself and of every submitted batch (for a failure message)
+BATCHES=()
+state() {
+  local p b API_MAX_TIME=10
+  for p in /api/cluster /api/nodes; do echo "GET $p: $(api GET "$p" | head -c 3000) ($(cat "$WORK/status"))"; done
+  for b in "${BATCHES[@]}"; do echo "GET /api/batches/$b: $(api GET "/api/batches/$b" | jq -c 'del(.jobIds)' 2>/dev/null) ($(cat "$WORK/status"))"; done
+}
 # submit_batch <id> <count> <delayMs> [maxAttempts]
 submit_batch() {
+  BATCHES+=("$1")
   jq -n --arg id "$1" --argjson n "$2" --argjson d "$3" --argjson m "${4:-3}" \
     '{id: $id, jobs: [range($n) | {type: "noop", payload: {delayMs: $d}, maxAttempts: $m}]}' >"$WORK/batch.json"
-  api POST /api/batches "$WORK/batch.json" >/dev/null
-  [ "$(cat "$WORK/status")" = 202 ] || fail "POST /api/batches $1 answered $(cat "$WORK/status"): $(cat "$WORK/body")"
+  # 503 is the API's "nothing was stored, retry shortly" (a partition or a counter is moving
+  # after a membership change): a client retries it, as this does for up to 60 s
+  # (a re-post of a stored batch answers 200: the same batch, nothing added)
+  local deadline=$(( $(date +%s) + 60 )) ok=202
+  while :; do
+    api POST /api/batches "$WORK/batch.json" >/dev/null || true
+    [ "$(cat "$WORK/status")" = 503 ] && [ "$(date +%s)" -lt "$deadline" ] || break
+    log "POST /api/batches $1 answered 503 (retrying): $(head -c 300 "$WORK/body" 2>/dev/null)"
+    ok='20[02]'
+    sleep 1
+  done
+  [[ "$(cat "$WORK/status")" =~ ^$ok$ ]] || fail "POST /api/batches $1 answered $(cat "$WORK/status"): $(cat "$WORK/body" 2>/dev/null)"
 }
 batch_field() { get_ok "/api/batches/$1" | jq -r ".$2 // empty" 2>/dev/null || true; }
 completed_of() { local s=0 b c; for b in "$@"; do c=$(batch_field "$b" completed); s=$(( s + ${c:-0} )); done; echo "$s"; }
@@ -187,6 +216,20 @@ jobs_of() {
 }
 # not_completed <jobs.jsonl>: the count per status and the first two jobs that did not complete (for a failure message)
 not_completed() { jq -sc '{by_status: (group_by(.status) | map({(.[0].status): length}) | add), first: [.[] | select(.status != "completed")][:2]}' "$1"; }
+# reruns_only_from <jobs.jsonl> <node> <what>: every job that ran more than once ran again only
+# because <node> went away under it: each of its attempts but the last started on <node>, and it
+# completed exactly once. (Their number is not bounded by the node's capacity alone: a slot is
+# free again once an attempt has succeeded, while its completion is still being journaled; a
+# completion the node did not get to write is an attempt that runs again — at-least-once.)
+reruns_only_from() {
+  local id h
+  for id in $(jq -r 'select(.attempts > 1) | .id' "$1"); do
+    h=$(get_ok "/api/jobs/$id") || fail "$3: GET /api/jobs/$id answered $(cat "$WORK/status")"
+    jq -e --arg n "$2" '[.history[] | select(.event == "started")] as $s
+        | ($s | length) > 1 and ($s[:-1] | all(.node == $n)) and ([.history[] | select(.event == "completed")] | length) == 1' <<<"$h" >/dev/null \
+      || fail "$3: job $id ran again, and not (only) because $2 went away: $(jq -c '[.history[] | "\(.event) #\(.attempt) \(.node // "") \(.detail // "")"]' <<<"$h")"
+  done
+}
 container_ip() { docker inspect -f "{{with index .NetworkSettings.Networks \"$NET\"}}{{.IPAddress}}{{end}}" "$1"; }
 removed() { local j; j=$(get_ok /api/cluster) && jq -e --arg a "akka.tcp://jobs@$1" 'any(.members[]; .address == $a) | not' <<<"$j" >/dev/null; }
 # (grep without -q reads to the end: with -q, docker logs could die of SIGPIPE after the match,
@@ -211,6 +254,9 @@ cat "$WORK/jobctl.out"
 [ "$(grep -cE '\| up +\|' "$WORK/jobctl.out")" = 4 ] || fail "jobctl cluster show did not list 4 up members"
 check "jobctl --node $BASE cluster show (from the host): 4 members up"
 
+wait_until 120 "the 32 partitions spread evenly over the 4 nodes" partitions_even 4
+check "partitions spread evenly over the 4 nodes (rebalancing over)"
+
 CAPACITY=$(get_ok /api/nodes | jq '[.nodes[] | .capacity] | max // 0') || fail "GET /api/nodes: $(cat "$WORK/status")"
 
 # ---------------------------------------------------------------------------------------------
@@ -231,8 +277,8 @@ a_done=$(jq -s '[.[] | select(.status == "completed")] | length' "$WORK/a.jsonl"
 a_reruns=$(jq -s '[.[] | .attempts - 1] | add' "$WORK/a.jsonl")
 a_nodes=$(jq -s -r 'group_by(.node) | map("\(.[0].node)=\(length)") | join(" ")' "$WORK/a.jsonl")
 [ "$a_total" = 2000 ] && [ "$a_done" = 2000 ] || fail "after the kill: $a_done of $a_total jobs completed; $(not_completed "$WORK/a.jsonl")"
-[ "$a_reruns" -le "$CAPACITY" ] || fail "$a_reruns re-runs after killing one worker, more than its capacity ($CAPACITY)"
-check "2,000 jobs submitted through the published port, all completed despite docker kill of a worker: completed by node $a_nodes; $a_reruns re-run(s) of interrupted attempts (≤ capacity $CAPACITY of the killed node)"
+reruns_only_from "$WORK/a.jsonl" "$KILLED_NODE" "after the kill"
+check "2,000 jobs submitted through the published port, all completed despite docker kill of a worker: completed by node $a_nodes; $a_reruns re-run(s), each of an attempt the killed node had started (its capacity: $CAPACITY), each job completed once"
 
 # ---------------------------------------------------------------------------------------------
 # 5. the seed crashes and comes back: it must rejoin the running cluster, not form a second one
@@ -255,6 +301,7 @@ check "seed crash: docker kill, removed by the workers after ${t_seed_removed}s;
 
 # ---------------------------------------------------------------------------------------------
 # 6. a real partition: docker network disconnect of a worker
+wait_until 120 "the 32 partitions spread evenly over the 3 nodes" partitions_even 3
 B2=(e2e-b1 e2e-b2)
 for b in "${B2[@]}"; do submit_batch "$b" 500 200; done
 wait_until 120 "200 of the next 1,000 jobs completed" at_least_completed 200 "${B2[@]}"
@@ -282,11 +329,12 @@ b_completed_after=$(jq -s '[.[] | select(.status == "completed")] | length' "$WO
 [ "$b_attempts_after" = "$b_attempts" ] && [ "$b_completed_after" = 1000 ] \
   || fail "after reconnecting: attempts $b_attempts -> $b_attempts_after, completed $b_completed_after"
 b_reruns=$(( b_attempts - 1000 ))
-[ "$b_reruns" -le "$(( CAPACITY > 0 ? CAPACITY : 1000 ))" ] || fail "$b_reruns re-runs during the partition, more than one node's capacity ($CAPACITY)"
-check "1,000 jobs completed across the partition: $b_reruns re-run(s) (at-least-once, ≤ capacity $CAPACITY of the cut node); after reconnecting and rejoining, attempts unchanged ($b_attempts_after) and no job ran again"
+reruns_only_from "$WORK/b.jsonl" "$ISOLATED_NODE" "across the partition"
+check "1,000 jobs completed across the partition: $b_reruns re-run(s), each of an attempt the cut node had started, each job completed once; after reconnecting and rejoining, attempts unchanged ($b_attempts_after) and no job ran again"
 
 # ---------------------------------------------------------------------------------------------
 # 7. compose stop worker (SIGTERM): graceful leave under load
+wait_until 120 "the 32 partitions spread evenly over the 3 nodes after the rejoin" partitions_even 3
 B3=(e2e-c1)
 submit_batch e2e-c1 500 200 1
 wait_until 120 "100 of 500 jobs (maxAttempts 1) completed" at_least_completed 100 "${B3[@]}"

@@ -28,6 +28,11 @@ else
         o.TimestampFormat = "HH:mm:ss.fff ";
     });
 
+// One info line per HTTP request (health probes every few seconds) drowns what the node says;
+// Logging__LogLevel__Microsoft.AspNetCore=Information brings them back.
+if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null)
+    builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
 var options = NodeSettings.Read(builder.Configuration);
 var pluginTypes = new List<string>();
 builder.Services.AddJobEngine(options, handlers =>
