@@ -5,7 +5,7 @@ using Jobs.Tests.Support;
 
 // Benchmarks, side by side with Hangfire on the same PostgreSQL (started here, like the tests do).
 // Usage: dotnet run -c Release --project bench -- [all|throughput|latency|ceiling|failover|backlog|journal-burst]
-//        [--runs 3] [--jobs 20000] [--hangfire-jobs 5000] [--capacity 256] [--burst-jobs 100000] [--burst-calls 6]
+//        [--runs 3] [--jobs 20000] [--hangfire-jobs 5000] [--capacity 256] [--burst-jobs 100000] [--burst-calls 6,24]
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 int Opt(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v ? int.Parse(v) : fallback;
 var runs = Opt("--runs", 3);
@@ -15,12 +15,13 @@ var hangfireJobs = Opt("--hangfire-jobs", 3_000);
 var capacity = Opt("--capacity", 256);
 // the batch burst lasts long enough for a busiest second that is not the whole run
 var burstJobs = Opt("--burst-jobs", 100_000);
-JournalBurst.CallsAtOnce = Opt("--burst-calls", JournalBurst.CallsAtOnce);
+if (args.SkipWhile(a => a != "--burst-calls").Skip(1).FirstOrDefault() is { } levels)
+    JournalBurst.CallLevels = levels.Split(',').Select(int.Parse).ToArray();
 BenchNodes.Capacity = capacity;
 var known = new[] { "all", Throughput.Name, Latency.Name, Ceiling.Name, Failover.Name, Backlog.Name, "throughput-cluster", "throughput-postgres", BacklogState.Name, JournalBurst.Name };
 if (!known.Contains(scenario))
 {
-    Console.Error.WriteLine($"usage: bench [{string.Join('|', known)}] [--runs N] [--jobs N] [--hangfire-jobs N] [--capacity N] [--burst-jobs N] [--burst-calls N]");
+    Console.Error.WriteLine($"usage: bench [{string.Join('|', known)}] [--runs N] [--jobs N] [--hangfire-jobs N] [--capacity N] [--burst-jobs N] [--burst-calls N,N]");
     return 2;
 }
 bool Runs(string s) => scenario == "all" || scenario == s;
