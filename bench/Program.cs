@@ -7,7 +7,8 @@ using Jobs.Tests.Support;
 // Usage: dotnet run -c Release --project bench -- [all|throughput|latency|ceiling|failover|backlog|journal-burst]
 //        [--runs 3] [--jobs 20000] [--hangfire-jobs 5000] [--capacity 256] [--burst-jobs 100000] [--burst-calls 6,24]
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
-int Opt(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v ? int.Parse(v) : fallback;
+string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+int Opt(string name, int fallback) => Arg(name) is { } v ? int.Parse(v) : fallback;
 var runs = Opt("--runs", 3);
 var jobs = Opt("--jobs", 20_000);
 // Hangfire runs ~100 jobs/s here, so 20,000 would take minutes per configuration; its rate is steady after the first second.
@@ -15,7 +16,7 @@ var hangfireJobs = Opt("--hangfire-jobs", 3_000);
 var capacity = Opt("--capacity", 256);
 // the batch burst lasts long enough for a busiest second that is not the whole run
 var burstJobs = Opt("--burst-jobs", 100_000);
-if (args.SkipWhile(a => a != "--burst-calls").Skip(1).FirstOrDefault() is { } levels)
+if (Arg("--burst-calls") is { } levels)
     JournalBurst.CallLevels = levels.Split(',').Select(int.Parse).ToArray();
 BenchNodes.Capacity = capacity;
 var known = new[] { "all", Throughput.Name, Latency.Name, Ceiling.Name, Failover.Name, Backlog.Name, "throughput-cluster", "throughput-postgres", BacklogState.Name, JournalBurst.Name };

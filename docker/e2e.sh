@@ -169,37 +169,41 @@ submit_batch() {
   BATCHES+=("$1")
   jq -n --arg id "$1" --argjson n "$2" --argjson d "$3" --argjson m "${4:-3}" \
     '{id: $id, jobs: [range($n) | {type: "noop", payload: {delayMs: $d}, maxAttempts: $m}]}' >"$WORK/batch.json"
-  # 503 is the API's "nothing was stored, retry shortly" (a partition or a counter is moving
-  # after a membership change): a client retries it, as this does for up to 60 s
-  # (a re-post of a stored batch answers 200: the same batch, nothing added)
-  local deadline=$(( $(date +%s) + 60 )) ok=202
-  while :; do
-    api POST /api/batches "$WORK/batch.json" >/dev/null || true
-    [ "$(cat "$WORK/status")" = 503 ] && [ "$(date +%s)" -lt "$deadline" ] || break
-    log "POST /api/batches $1 answered 503 (retrying): $(head -c 300 "$WORK/body" 2>/dev/null)"
-    ok='20[02]'
-    sleep 1
-  done
+  api_retrying POST /api/batches "$WORK/batch.json" >/dev/null || true
+  # a re-post of a batch the first (503) try stored after all answers 200: the same batch, nothing added
+  local ok=202
+  [ ! -s "$WORK/retried" ] || ok='20[02]'
   [[ "$(cat "$WORK/status")" =~ ^$ok$ ]] || fail "POST /api/batches $1 answered $(cat "$WORK/status"): $(cat "$WORK/body" 2>/dev/null)"
 }
 batch_field() { get_ok "/api/batches/$1" | jq -r ".$2 // empty" 2>/dev/null || true; }
 completed_of() { local s=0 b c; for b in "$@"; do c=$(batch_field "$b" completed); s=$(( s + ${c:-0} )); done; echo "$s"; }
 all_completed() { local b; for b in "$@"; do [ "$(batch_field "$b" status)" = completed ] || return 1; done; }
 at_least_completed() { local n=$1; shift; [ "$(completed_of "$@")" -ge "$n" ]; }
-# list_page <path>: a 200 answer's body; a 503 (the API's "retry": a partition is moving) is
-# retried for up to 60 s and logged; anything else returns 1 with the status and body in $WORK/why.
-list_page() {
+# api_retrying <method> <path> [body-file]: as api, but a 503 (the API's "nothing was stored,
+# retry shortly": a partition or a counter is moving after a membership change) is retried for
+# up to 60 s and logged, as a client should; $WORK/retried is non-empty if it was.
+api_retrying() {
   local deadline=$(( $(date +%s) + 60 )) body
+  : >"$WORK/retried"
   while :; do
-    body=$(api GET "$1") || true
-    case "$(cat "$WORK/status")" in
-      200) printf '%s' "$body"; return 0 ;;
-      503) log "GET $1 answered 503 (retrying): $(head -c 300 "$WORK/body" 2>/dev/null)" >&2
-           [ "$(date +%s)" -lt "$deadline" ] || { echo "GET $1 kept answering 503 for 60 s" >"$WORK/why"; return 1; } ;;
-      *) echo "GET $1 answered $(cat "$WORK/status"): $(head -c 500 "$WORK/body" 2>/dev/null) $(cat "$WORK/curl.err")" >"$WORK/why"; return 1 ;;
-    esac
+    body=$(api "$@") || true
+    [ "$(cat "$WORK/status")" = 503 ] && [ "$(date +%s)" -lt "$deadline" ] || break
+    log "$1 $2 answered 503 (retrying): $(head -c 300 "$WORK/body" 2>/dev/null)" >&2
+    echo 1 >"$WORK/retried"
     sleep 1
   done
+  printf '%s' "$body"
+}
+# list_page <path>: a 200 answer's body (503s retried); anything else returns 1 with the status
+# and body in $WORK/why.
+list_page() {
+  local body
+  body=$(api_retrying GET "$1")
+  case "$(cat "$WORK/status")" in
+    200) printf '%s' "$body" ;;
+    503) echo "GET $1 kept answering 503 for 60 s" >"$WORK/why"; return 1 ;;
+    *) echo "GET $1 answered $(cat "$WORK/status"): $(head -c 500 "$WORK/body" 2>/dev/null) $(cat "$WORK/curl.err")" >"$WORK/why"; return 1 ;;
+  esac
 }
 # jobs_of <batch…>: every job view of the batches, one JSON object per line
 jobs_of() {

@@ -99,12 +99,9 @@ public static class Backlog
         return false;
     }
 
-    private static Task<double> HeapTrims(NodeProcess node) => Metric(node, "jobs_heap_trims_total");
+    private static Task<double> HeapTrims(NodeProcess node) => node.MetricAsync("jobs_heap_trims_total");
 
-    private static Task<double> GcCommitted(NodeProcess node) => Metric(node, "dotnet_gc_last_collection_memory_committed_size_bytes");
-
-    private static async Task<double> Metric(NodeProcess node, string name) =>
-        PrometheusText.Value(PrometheusText.Parse(await node.Http.GetStringAsync("/metrics")), name);
+    private static Task<double> GcCommitted(NodeProcess node) => node.MetricAsync("dotnet_gc_last_collection_memory_committed_size_bytes");
 
     /// <summary>Anonymous (not file-backed) resident memory, from /proc/PID/status: the GC heap, native allocations, thread stacks.</summary>
     private static long AnonRss(int pid)

@@ -37,8 +37,7 @@ public static class Failover
         // Kill only once the victim is running jobs (its live jobs_running gauge): on a machine busy
         // with something else the load can lag, and a kill with nothing held measures nothing (it
         // happened once in an `all` run, after Hangfire's failed 1,000/s latency run).
-        await Eventually.Until(async () => PrometheusText.Value(PrometheusText.Parse(await cluster.Nodes[victim].Http.GetStringAsync("/metrics")), "jobs_running"),
-            running => running >= 2, TimeSpan.FromSeconds(60), "the victim running at least 2 jobs");
+        await Eventually.Until(() => cluster.Nodes[victim].MetricAsync("jobs_running"), running => running >= 2, TimeSpan.FromSeconds(60), "the victim running at least 2 jobs");
 
         var killedAt = DateTimeOffset.UtcNow;
         cluster.Nodes[victim].Kill();

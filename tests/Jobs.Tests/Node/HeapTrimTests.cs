@@ -17,7 +17,7 @@ public sealed class HeapTrimTests(ITestOutputHelper output)
         var burst = new { id = "heap-burst", jobs = Enumerable.Range(0, 2000).Select(i => new { type = "noop", payload = new { n = i, text = new string('x', 500) } }).ToArray() };
         (await node.Http.PostAsJsonAsync("/api/batches", burst)).EnsureSuccessStatusCode();
 
-        var trims = await Eventually.Until(async () => PrometheusText.Value(PrometheusText.Parse(await node.Http.GetStringAsync("/metrics")), "jobs_heap_trims_total"),
+        var trims = await Eventually.Until(() => node.MetricAsync("jobs_heap_trims_total"),
             n => n >= 1, TimeSpan.FromSeconds(90), "jobs_heap_trims_total ≥ 1 once the burst is over");
         Assert.True(trims >= 1);
         await Eventually.Until(() => Task.FromResult(node.Tail().Contains("heap trim after")), TimeSpan.FromSeconds(10), "the trim's log line");

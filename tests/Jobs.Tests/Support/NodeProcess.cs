@@ -134,6 +134,10 @@ public sealed partial class NodeProcess : IAsyncDisposable
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 
+    /// <summary>One sample's value from the node's <c>/metrics</c> (0 when absent).</summary>
+    public async Task<double> MetricAsync(string name) =>
+        PrometheusText.Value(PrometheusText.Parse(await Http.GetStringAsync("/metrics")), name);
+
     public Task<JsonElement> WaitForStatusAsync(string id, string status, TimeSpan? deadline = null) =>
         Eventually.Until(async () => await GetJobAsync(id) ?? default, j => j.ValueKind == JsonValueKind.Object && j.GetProperty("status").GetString() == status,
             deadline ?? TimeSpan.FromSeconds(60), $"job {id} to be {status}");
