@@ -1,7 +1,6 @@
 using Jobs.Bench;
 using Results = Jobs.Bench.Results;
 using Jobs.Bench.Scenarios;
-using Jobs.Tests.Support;
 
 // Benchmarks, side by side with Hangfire on the same PostgreSQL (started here, like the tests do).
 // Usage: dotnet run -c Release --project bench -- [all|throughput|latency|ceiling|failover|backlog|journal-burst]
@@ -78,7 +77,7 @@ try
     // journal efficiency ÷ the raw ceiling, for each variant of ours on PostgreSQL: `efficiency` with the
     // events journaled per second sustained over its best whole run (jobs/s × 3: a noop job is accepted,
     // started, completed); `efficiency_peak` with the journal's busiest second of the in-process
-    // run (its rows' write stamps, Journal.BusiestSecondAsync), as issue 4 words it; `efficiency_peak_batches`
+    // run (its rows' write stamps, Journal.BusiestSecondAsync); `efficiency_peak_batches`
     // the same for the journal-burst scenario (jobs submitted as batches of 1,000: the journal's busiest load)
     if (ceiling is { } raw)
         foreach (var ours in results.Summary().Where(x => x.Scenario is Throughput.Name or JournalBurst.Name && x.System.StartsWith("jobs-postgres-", StringComparison.Ordinal) && x.Runs > 0).ToList())
@@ -97,7 +96,7 @@ try
             {
                 Console.WriteLine($"latency at {rate}/s, run {r + 1}/{runs}");
                 await Guard(() => Latency.Ours(results, pg, rate, TimeSpan.FromSeconds(20)));
-                // Hangfire's client can exhaust its connection pool at 1,000/s (session 6): reported, not fatal
+                // Hangfire's client can exhaust its connection pool at 1,000/s: reported, not fatal
                 await Guard(() => Latency.Hangfire(results, pg, 20, rate, TimeSpan.FromSeconds(20)));
             }
     if (Runs(Failover.Name))

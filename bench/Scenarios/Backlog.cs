@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using Jobs.Tests.Support;
 
 namespace Jobs.Bench.Scenarios;
 
@@ -85,8 +84,8 @@ public static class Backlog
     /// <summary>
     /// "At rest" means after the node went quiet: the projection has written the backlog's rows to
     /// the read model and the node's heap trim (HeapTrimRule: the first quiet 5 s after a burst) ran.
-    /// Reading RSS before that measured a node still busy and untrimmed (session 7: one run of three
-    /// read 2,444 B per job with no trim yet, against 696 and 768 after one).
+    /// Reading RSS before that measures a node still busy and untrimmed (2,444 B per job with no
+    /// trim yet, against about 700 after one).
     /// </summary>
     private static async Task<bool> AwaitHeapTrim(NodeProcess node, double trimsBefore, TimeSpan deadline)
     {

@@ -1,7 +1,8 @@
 using System.Diagnostics;
-using Jobs.Actors.Supervision;
+using Jobs.Actors.Attempts;
+using Jobs.Actors.Partitions;
+using Jobs.Actors.Settings;
 using Jobs.Messages;
-using Jobs.Tests.Support;
 
 namespace Jobs.Bench.Scenarios;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Jobs.Tests.Support;
 using Npgsql;
 using NpgsqlTypes;
 

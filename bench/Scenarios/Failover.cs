@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Jobs.Messages;
-using Jobs.Tests.Support;
 
 namespace Jobs.Bench.Scenarios;
 

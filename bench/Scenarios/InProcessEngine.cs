@@ -2,9 +2,13 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
-using Jobs.Actors.Handlers;
+using Jobs.Actors.Attempts;
+using Jobs.Handlers;
+using Jobs.Handlers.BuiltIn;
 using Jobs.Actors.Hosting;
-using Jobs.Actors.Supervision;
+using Jobs.Actors.Settings;
+using Jobs.Actors.Storage;
+using Jobs.Actors.Partitions;
 using Jobs.Messages;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -29,16 +33,17 @@ public sealed class InProcessEngine : IAsyncDisposable
 
     public static async Task<InProcessEngine> StartAsync(string? postgres, int capacity = 64)
     {
-        var options = new JobEngineOptions
+        var options = new JobsOptions
         {
-            DataDir = Path.Combine(Path.GetTempPath(), "jobs-bench", Guid.NewGuid().ToString("N")),
-            Persistence = postgres is null ? "sqlite" : "postgres",
-            // BENCH_PG_EXTRA / BENCH_AKKA_HOCON: experiment knobs (extra Npgsql settings, HOCON over the node's)
-            PostgresConnectionString = postgres is null ? null : postgres + (Environment.GetEnvironmentVariable("BENCH_PG_EXTRA") is { Length: > 0 } extra ? ";" + extra : ""),
-            AkkaHocon = Environment.GetEnvironmentVariable("BENCH_AKKA_HOCON"),
-            ClusterHost = "127.0.0.1",
-            ClusterPort = 0,
-            Engine = new JobEngineSettings { Capacity = capacity },
+            Storage = new StorageOptions
+            {
+                DataDir = Path.Combine(Path.GetTempPath(), "jobs-bench", Guid.NewGuid().ToString("N")),
+                Persistence = postgres is null ? StorageOptions.Sqlite : StorageOptions.Postgres,
+                // BENCH_PG_EXTRA / BENCH_AKKA_HOCON: experiment knobs (extra Npgsql settings, HOCON over the node's)
+                Db = postgres is null ? null : postgres + (Environment.GetEnvironmentVariable("BENCH_PG_EXTRA") is { Length: > 0 } extra ? ";" + extra : ""),
+            },
+            Cluster = new MembershipOptions { Host = "127.0.0.1", Port = 0, AkkaHocon = Environment.GetEnvironmentVariable("BENCH_AKKA_HOCON") },
+            Node = new NodeOptions { Capacity = capacity },
         };
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -49,7 +54,7 @@ public sealed class InProcessEngine : IAsyncDisposable
         var system = host.Services.GetRequiredService<ActorSystem>();
         var counter = system.ActorOf(Props.Create(() => new CompletionCounter(engine.OnCompleted)));
         var mediator = DistributedPubSub.Get(system).Mediator;
-        foreach (var p in options.Engine.Layout.All)
+        foreach (var p in options.Partitions.Layout.All)
             await mediator.Ask<SubscribeAck>(new Subscribe(Topics.ForPartition(p), counter), TimeSpan.FromSeconds(10));
         // warm-up: shard allocation, journal tables, JIT
         await engine.Client.SubmitAsync(new JobSpec { Type = "noop" });

@@ -106,7 +106,7 @@ public static class Journal
         /// JobCompleted events in a row, exactly: a JC1 row is one; a group-commit row (JEB1) holds
         /// events with their manifests, parsed as JSON. Used for baselines and for the check after a
         /// measurement, never while one runs: parsing every group-commit row as jsonb took ~30 % of
-        /// the machine's CPU (perf, session 7: <c>jsonb_in</c> in the poll's subplan) while the
+        /// the machine's CPU (perf: <c>jsonb_in</c> in the poll's subplan) while the
         /// nodes it was measuring ran.
         /// </summary>
         public const string CompletedInRowExact =

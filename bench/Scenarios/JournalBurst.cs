@@ -1,5 +1,4 @@
 using Jobs.Messages;
-using Jobs.Tests.Support;
 
 namespace Jobs.Bench.Scenarios;
 
@@ -10,8 +9,8 @@ namespace Jobs.Bench.Scenarios;
 /// <c>POST /api/batches</c> does for the HTTP variants, and 24). Measures the journal's busiest
 /// second in events (every event journaled: accepted, started, completed) at each load; the
 /// peak is the highest of them, for <c>efficiency_peak_batches</c> against the raw ceiling.
-/// (Session 13: a partition has one journal write in flight, so at 6 calls the busiest second is
-/// bounded by the calls' latency, not by the journal — 24 calls journaled 25–35 % more.)
+/// A partition has one journal write in flight, so at 6 calls the busiest second is bounded by the
+/// calls' latency, not by the journal: 24 calls journal 25–35 % more.
 /// </summary>
 public static class JournalBurst
 {

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Hangfire;
 using Jobs.Messages;
-using Jobs.Tests.Support;
 
 namespace Jobs.Bench.Scenarios;
 

@@ -1,5 +1,4 @@
 using Npgsql;
-using Jobs.Tests.Support;
 
 namespace Jobs.Bench.Scenarios;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using Hangfire;
 using Jobs.Messages;
-using Jobs.Tests.Support;
 
 namespace Jobs.Bench.Scenarios;
 
@@ -28,9 +27,8 @@ public static class Throughput
         if (!caughtUp) Console.WriteLine("  (the read model had not caught up within 2 min: CPU per job is short of the read model's rest)");
         results.Add(Name, system, "engine_cpu_us_per_job", process.TotalMicroseconds / jobs);
         results.Add(Name, system, "postgres_cpu_us_per_job", server.TotalMicroseconds / jobs);
-        // peak: the journal's own busiest second, by the rows' write stamps (session 10: counting
-        // confirmations in the partitions instead gave 53,296 for a 37,751 busiest second — they bunch
-        // up behind GC pauses and a busy thread pool)
+        // peak: the journal's own busiest second, by the rows' write stamps (counting confirmations
+        // in the partitions overstates it: they bunch up behind GC pauses and a busy thread pool)
         var busiest = await Journal.BusiestSecondAsync(postgres, before);
         Console.WriteLine($"  journal: busiest second {busiest} (the run's rows span {busiest.SpanSeconds:0.0} s)");
         results.Add(Name, system, "journal_events_per_s_peak", busiest.Events);
@@ -59,10 +57,10 @@ public static class Throughput
     /// <summary>
     /// Rounds of <see cref="WarmUpJobs"/> jobs (each followed by the read model's catch-up) until the
     /// runtime's JIT thread used under 2 % of a round (at most <see cref="MaxWarmUpRounds"/>), as for
-    /// node processes (<see cref="WarmUpNodes"/>). Session 9: a new engine in a warm process still
-    /// compiled for seconds (the JIT thread at 20–70 % of a core in a perf profile, well into the
-    /// measured run: each ActorSystem gets its own compiled queries and handlers), so one fixed
-    /// round of 2,000 jobs left the measured run paying for the engine's start-up.
+    /// node processes (<see cref="WarmUpNodes"/>). A new engine in a warm process still compiles for
+    /// seconds (the JIT thread at 20–70 % of a core in a perf profile: each ActorSystem gets its own
+    /// compiled queries and handlers), so one fixed round of jobs would leave the measured run
+    /// paying for the engine's start-up.
     /// </summary>
     internal static Task WarmUpEngine(InProcessEngine engine, string? postgres) =>
         UntilJitSettles("engine warm-up", [Environment.ProcessId], async () =>

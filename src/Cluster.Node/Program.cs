@@ -1,56 +1,39 @@
-using Jobs.Actors.Handlers;
+using Jobs.Actors.Attempts;
 using Jobs.Actors.Hosting;
+using Jobs.Actors.Memory;
+using Jobs.Actors.Settings;
 using Jobs.Node.Api;
-using Jobs.Node.Configuration;
 using Jobs.Node.Hosting;
+using Jobs.Node.Security;
 
 if (args is [HealthCheckCommand.Name, ..])
     return await HealthCheckCommand.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
+// The JOBS_* variables of the deployment contract, over appsettings.json; bound and checked once.
+builder.Configuration.AddJobsEnvironment();
+var options = JobsOptionsValidator.Load(builder.Configuration);
+var apiKeys = ApiKeys.Parse(options.Api.Keys);
+
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
-    builder.WebHost.UseUrls(NodeSettings.DefaultUrls);
-builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024 * 1024);
-// Structured logs: Akka's log events are routed here too (Akka.Hosting's logger factory). Scopes
-// carry JobId/Attempt for handler logs; JOBS_LOG_FORMAT=json writes one JSON object per line.
-if (string.Equals(builder.Configuration["JOBS_LOG_FORMAT"], "json", StringComparison.OrdinalIgnoreCase))
-    builder.Logging.ClearProviders().AddJsonConsole(o =>
-    {
-        o.IncludeScopes = true;
-        o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-        o.UseUtcTimestamp = true;
-    });
-else
-    builder.Logging.AddSimpleConsole(o =>
-    {
-        o.SingleLine = true;
-        o.IncludeScopes = true;
-        o.TimestampFormat = "HH:mm:ss.fff ";
-    });
+    builder.WebHost.UseUrls(NodeDefaults.Urls);
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = NodeDefaults.MaxRequestBodyBytes);
+NodeLogging.Configure(builder, options.Node.LogFormat);
 
-// One info line per HTTP request (health probes every few seconds) drowns what the node says;
-// Logging__LogLevel__Microsoft.AspNetCore=Information brings them back.
-if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null)
-    builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-
-var options = NodeSettings.Read(builder.Configuration);
-var pluginTypes = new List<string>();
 builder.Services.AddJobEngine(options, handlers =>
 {
-    foreach (var path in NodeSettings.HandlerAssemblies(builder.Configuration))
-        pluginTypes.AddRange(handlers.AddFromAssembly(path));
+    foreach (var path in options.Node.HandlerAssemblies) handlers.AddFromAssembly(path);
 });
-builder.Services.AddSingleton(sp => new JobRequestParser(sp.GetRequiredService<JobHandlerRegistry>(), options.Queues));
-var apiKeys = NodeSettings.ApiKeys(builder.Configuration);
+builder.Services.AddSingleton(sp => new JobRequestParser(sp.GetRequiredService<JobHandlerRegistry>(), options.Partitions.AllQueues));
 builder.Services.AddSingleton(apiKeys);
 builder.Services.AddSingleton<QuotaGate>();
 builder.Services.AddNodeTelemetry(builder.Configuration);
-builder.Services.AddSingleton(NodeSettings.HeapTrim(builder.Configuration));
-builder.Services.AddHostedService<Jobs.Node.Hosting.HeapTrimmer>();
+builder.Services.AddSingleton(HeapTrimRule.After(options.Node.HeapTrimAfterBytes));
+builder.Services.AddHostedService<HeapTrimmer>();
 
 var app = builder.Build();
-app.UseMiddleware<Jobs.Node.Api.ProblemMiddleware>();
-app.UseMiddleware<Jobs.Node.Security.ApiKeyMiddleware>();
+app.UseMiddleware<ProblemMiddleware>();
+app.UseMiddleware<ApiKeyMiddleware>();
 app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapHealthEndpoints();
 app.MapJobEndpoints();
@@ -60,8 +43,8 @@ app.MapUsageEndpoints();
 
 var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Jobs.Node");
 log.LogInformation("jobs node: persistence={Persistence} data={DataDir} cluster={Host}:{Port} capacity={Capacity} partitions={Partitions} handlers={Handlers}",
-    options.Persistence, Path.GetFullPath(options.DataDir), options.ClusterHost, options.ClusterPort,
-    options.Engine.Capacity, options.Engine.Partitions, string.Join(",", app.Services.GetRequiredService<JobHandlerRegistry>().Types));
+    options.Storage.Persistence, Path.GetFullPath(options.Storage.DataDir), options.Cluster.Host, options.Cluster.Port,
+    options.Node.Capacity, options.Partitions.Count, string.Join(",", app.Services.GetRequiredService<JobHandlerRegistry>().Types));
 if (apiKeys.Configured)
     log.LogInformation("API keys: {Count} configured; every /api route needs Authorization: Bearer <key>", apiKeys.Count);
 else

@@ -20,9 +20,6 @@ public sealed record RequeueJob(int PartitionId, string JobId) : IJobCommand, IW
 
 public sealed record PurgeJob(int PartitionId, string JobId) : IJobCommand, IWithJobId;
 
-/// <summary>Start the partition if it is not running (sent by the keeper). Not answered.</summary>
-public sealed record WakePartition(int PartitionId) : IJobCommand;
-
 public sealed record GetJob(int PartitionId, string JobId) : IJobQuery, IWithJobId;
 
 /// <summary>Answered with <see cref="PartitionStatus"/>.</summary>

@@ -3,7 +3,7 @@ using Jobs.Messages.Serialization;
 
 namespace Jobs.Messages;
 
-/// <summary>The job as the API shows it (API.md, GET /api/jobs/{id}).</summary>
+/// <summary>The job as the API shows it (docs/api.md, GET /api/jobs/{id}).</summary>
 public sealed record JobView
 {
     public required string Id { get; init; }

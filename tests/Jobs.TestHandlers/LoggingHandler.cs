@@ -1,4 +1,4 @@
-using Jobs.Actors.Handlers;
+using Jobs.Handlers;
 using Microsoft.Extensions.Logging;
 
 namespace Jobs.TestHandlers;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Jobs.Actors.Handlers;
+using Jobs.Handlers;
 
 namespace Jobs.TestHandlers;
 

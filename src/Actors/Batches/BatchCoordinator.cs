@@ -22,6 +22,12 @@ namespace Jobs.Actors.Batches;
 public sealed class BatchCoordinator : ReceivePersistentActor, IWithTimers
 {
     /// <summary>Stores every job (spec, id) of the batch; fails if any one could not be stored.</summary>
+    /// <summary>How often an unfinished batch counts its jobs in the read model to notice that all have ended.</summary>
+    public static readonly TimeSpan CompletionCheckInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>An idle coordinator stops (a later request recovers the batch from its journal).</summary>
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(2);
+
     public delegate Task SubmitAll(IReadOnlyList<(JobSpec Spec, string JobId)> jobs, string batchId, CancellationToken ct);
 
     private sealed record Submitted(string Tenant, IReadOnlyList<string> JobIds);
@@ -49,7 +55,7 @@ public sealed class BatchCoordinator : ReceivePersistentActor, IWithTimers
         Recover<BatchCompleted>(e => _state = _state.Apply(e));
         Recover<RecoveryCompleted>(_ =>
         {
-            if (_state is { Accepted: true, Completed: false }) Timers.StartPeriodicTimer("check", new CheckCompletion(), TimeSpan.FromSeconds(1));
+            if (_state is { Accepted: true, Completed: false }) Timers.StartPeriodicTimer("check", new CheckCompletion(), CompletionCheckInterval);
         });
 
         Command<SubmitBatch>(OnSubmit);
@@ -69,7 +75,7 @@ public sealed class BatchCoordinator : ReceivePersistentActor, IWithTimers
         Command<Counted>(OnCounted);
         // Idle: stop (a later query recovers the batch from the journal).
         Command<ReceiveTimeout>(_ => Context.Stop(Self));
-        Context.SetReceiveTimeout(TimeSpan.FromMinutes(2));
+        Context.SetReceiveTimeout(IdleTimeout);
     }
 
     public override string PersistenceId => "batch-" + _batchId;
@@ -113,7 +119,7 @@ public sealed class BatchCoordinator : ReceivePersistentActor, IWithTimers
                 first = false;
             }
             _waiting.Clear();
-            Timers.StartPeriodicTimer("check", new CheckCompletion(), TimeSpan.FromSeconds(1));
+            Timers.StartPeriodicTimer("check", new CheckCompletion(), CompletionCheckInterval);
         });
     }
 

@@ -19,6 +19,9 @@ public sealed class ResultCache : ReceiveActor, IWithTimers
 {
     public const string RegionName = "results";
 
+    /// <summary>How often a claim's lease is checked: a runner that died is noticed within this after its lease ends.</summary>
+    public static readonly TimeSpan LeaseCheckInterval = TimeSpan.FromSeconds(1);
+
     private sealed record LeaseCheck;
 
     private readonly TimeSpan _ttl;
@@ -55,7 +58,7 @@ public sealed class ResultCache : ReceiveActor, IWithTimers
         });
         Receive<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
         Context.SetReceiveTimeout(ttl);
-        Timers.StartPeriodicTimer("lease", new LeaseCheck(), TimeSpan.FromSeconds(1));
+        Timers.StartPeriodicTimer("lease", new LeaseCheck(), LeaseCheckInterval);
     }
 
     public static Props Props(TimeSpan ttl) => Akka.Actor.Props.Create(() => new ResultCache(ttl));
@@ -85,7 +88,10 @@ public sealed class ResultCache : ReceiveActor, IWithTimers
 /// <summary>Routes by content hash: entity = hash, 64 shards.</summary>
 public sealed class ResultCacheExtractor : HashCodeMessageExtractor
 {
-    public ResultCacheExtractor() : base(64) { }
+    /// <summary>Shards of the result region: about ten per node of the largest cluster expected, never changed.</summary>
+    public const int Shards = 64;
+
+    public ResultCacheExtractor() : base(Shards) { }
 
     public override string? EntityId(object message) => (message as IWithContentHash)?.Hash;
 }

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Jobs.Actors.ReadModel;
+using Jobs.Actors.Settings;
 using Jobs.Messages;
 using Jobs.Messages.Serialization;
 
@@ -20,7 +21,7 @@ public abstract record JobCommandResult
 /// The engine's API for hosts (HTTP, CLI, in-process users): computes the partition, asks the
 /// shard region with a timeout, and falls back to the read model for jobs that finished long ago.
 /// </summary>
-public sealed class JobClient(IActorRef region, IJobReadStore readStore, JobEngineOptions options, IActorRef? batches = null)
+public sealed class JobClient(IActorRef region, IJobReadStore readStore, JobsOptions options, IActorRef? batches = null)
 {
     private readonly SubmissionLanes _lanes = new((message, ct) => AskWithRetry(region, options, message, ct));
 
@@ -46,6 +47,9 @@ public sealed class JobClient(IActorRef region, IJobReadStore readStore, JobEngi
 
     /// <summary>At most this many jobs travel in one <see cref="SubmitJobs"/> message.</summary>
     public const int SubmitChunk = 250;
+
+    /// <summary>Tries of one request within the ask timeout: sharding may drop a message buffered during a hand-off, and every command is idempotent for its job id.</summary>
+    public const int AskTries = 3;
 
     /// <summary>
     /// Stores many jobs under given ids with one message per partition (per <see cref="SubmitChunk"/>
@@ -83,12 +87,12 @@ public sealed class JobClient(IActorRef region, IJobReadStore readStore, JobEngi
     public Task<JobCommandResult> PurgeAsync(string jobId, CancellationToken ct = default) =>
         Command(new PurgeJob(Partition(jobId), jobId), ct);
 
-    public int Partition(string jobId) => options.Engine.Layout.PartitionOf(jobId);
+    public int Partition(string jobId) => options.Partitions.Layout.PartitionOf(jobId);
 
     /// <summary>Submits a batch through the consistent-hash router (its coordinator submits the jobs).</summary>
     public async Task<BatchView> SubmitBatchAsync(SubmitBatch batch, CancellationToken ct = default)
     {
-        var reply = await Batches.Ask<IJobsMessage>(batch, options.BatchTimeout, ct);
+        var reply = await Batches.Ask<IJobsMessage>(batch, options.Node.BatchTimeout, ct);
         return reply switch
         {
             BatchView v => v,
@@ -98,7 +102,7 @@ public sealed class JobClient(IActorRef region, IJobReadStore readStore, JobEngi
     }
 
     public async Task<BatchView?> GetBatchAsync(string batchId, CancellationToken ct = default) =>
-        await Batches.Ask<IJobsMessage>(new GetBatch(batchId), options.AskTimeout, ct) as BatchView;
+        await Batches.Ask<IJobsMessage>(new GetBatch(batchId), options.Node.AskTimeout, ct) as BatchView;
 
     private IActorRef Batches => batches ?? throw new InvalidOperationException("this client has no batch router");
 
@@ -122,10 +126,10 @@ public sealed class JobClient(IActorRef region, IJobReadStore readStore, JobEngi
 
     private Task<IJobReply> Ask(IJobsMessage message, CancellationToken ct) => AskWithRetry(region, options, message, ct);
 
-    private static async Task<IJobReply> AskWithRetry(IActorRef region, JobEngineOptions options, IJobsMessage message, CancellationToken ct)
+    private static async Task<IJobReply> AskWithRetry(IActorRef region, JobsOptions options, IJobsMessage message, CancellationToken ct)
     {
-        const int tries = 3;
-        var perTry = options.AskTimeout / tries;
+        const int tries = AskTries;
+        var perTry = options.Node.AskTimeout / tries;
         for (var attempt = 1; ; attempt++)
         {
             try

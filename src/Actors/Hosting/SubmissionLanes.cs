@@ -9,7 +9,7 @@ namespace Jobs.Actors.Hosting;
 /// one comes back everything waiting (up to <see cref="JobClient.SubmitChunk"/>) goes out as one
 /// <see cref="SubmitJobs"/> with views. An idle lane sends at once, so a lone submission waits for
 /// nothing; under load one ask, one trip through the shard region and one partition command carry
-/// many jobs instead of one each (docs/benchmarks.md, session 10). Each job still gets its own
+/// many jobs instead of one each (docs/benchmarks.md, throughput). Each job still gets its own
 /// answer — created, already known, or refused — once it is durable.
 /// </summary>
 public sealed class SubmissionLanes(Func<SubmitJobs, CancellationToken, Task<IJobReply>> send)

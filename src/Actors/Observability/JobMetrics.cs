@@ -1,105 +1,127 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Jobs.Actors.Capacity;
+using Akka.Actor;
 using Jobs.Messages;
 
 namespace Jobs.Actors.Observability;
 
 /// <summary>
-/// The engine's instruments (one <see cref="Meter"/> named <see cref="MeterName"/>), recorded by
-/// the partitions as their events become durable, plus the node totals the stats heartbeat
-/// reports — both fed by the same <see cref="Record"/>, so /metrics and /api/nodes agree.
-/// One engine per process (a node); several in one process (tests) share the totals.
+/// One engine's instruments (a <see cref="Meter"/> named <see cref="MeterName"/>), recorded by the
+/// partitions as their events become durable, plus the node totals the stats heartbeat reports —
+/// both fed by the same <see cref="Record"/>, so /metrics and /api/nodes agree. One per ActorSystem
+/// (<see cref="Get"/>): two engines in one process (tests) count apart.
 /// </summary>
-public static class JobMetrics
+public sealed class JobMetrics : IExtension, IDisposable
 {
     public const string MeterName = "Jobs";
-    public const string ActivitySourceName = "Jobs";
 
-    public static readonly ActivitySource Tracing = new(ActivitySourceName);
-    private static readonly Meter Meter = new(MeterName);
+    private readonly Meter _meter = new(MeterName);
+    private readonly Counter<long> _submitted, _started, _completed, _failed, _retried, _deadLettered, _heapTrims;
+    private readonly Histogram<double> _duration, _pickup, _journalWrite;
+    private readonly ConcurrentDictionary<int, (string Queue, int Pending)> _depths = new();
+    private Func<IEnumerable<Measurement<int>>> _members = () => [];
+    private long _totalSubmitted, _totalCompleted, _totalFailed, _totalRetried, _totalDeadLettered;
+    private int _running, _degraded;
 
-    private static readonly Counter<long> Submitted = Meter.CreateCounter<long>("jobs.submitted", description: "jobs accepted (journaled)");
-    private static readonly Counter<long> Started = Meter.CreateCounter<long>("jobs.started", description: "attempts started");
-    private static readonly Counter<long> Completed = Meter.CreateCounter<long>("jobs.completed", description: "jobs completed");
-    private static readonly Counter<long> Failed = Meter.CreateCounter<long>("jobs.failed", description: "attempts that failed (each may be retried)");
-    private static readonly Counter<long> Retried = Meter.CreateCounter<long>("jobs.retried", description: "retries scheduled");
-    private static readonly Counter<long> DeadLettered = Meter.CreateCounter<long>("jobs.dead_lettered", description: "jobs that ended failed (in the DLQ)");
-    private static readonly Counter<long> HeapTrims = Meter.CreateCounter<long>("jobs.heap_trims", description: "aggressive collections run after a burst, once the node was quiet (HeapTrimRule)");
-    private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("jobs.duration", "s", "run time of completed attempts");
-    private static readonly Histogram<double> Pickup = Meter.CreateHistogram<double>("jobs.pickup_latency", "s", "accepted (or due) → attempt started");
-    private static readonly Histogram<double> JournalWrite = Meter.CreateHistogram<double>("jobs.journal.write_latency", "s", "a partition's journal write, call → confirmation");
-
-    private static readonly ConcurrentDictionary<int, (string Queue, int Pending)> Depths = new();
-    private static Func<IEnumerable<Measurement<int>>> _members = () => [];
-
-    private static long _submitted, _completed, _failed, _retried, _deadLettered;
-
-    static JobMetrics()
+    private JobMetrics()
     {
-        Meter.CreateObservableGauge("jobs.queue.depth", () => Depths.Values.GroupBy(d => d.Queue)
+        _submitted = _meter.CreateCounter<long>("jobs.submitted", description: "jobs accepted (journaled)");
+        _started = _meter.CreateCounter<long>("jobs.started", description: "attempts started");
+        _completed = _meter.CreateCounter<long>("jobs.completed", description: "jobs completed");
+        _failed = _meter.CreateCounter<long>("jobs.failed", description: "attempts that failed (each may be retried)");
+        _retried = _meter.CreateCounter<long>("jobs.retried", description: "retries scheduled");
+        _deadLettered = _meter.CreateCounter<long>("jobs.dead_lettered", description: "jobs that ended failed (in the DLQ)");
+        _heapTrims = _meter.CreateCounter<long>("jobs.heap_trims", description: "aggressive collections run after a burst, once the node was quiet");
+        _duration = _meter.CreateHistogram<double>("jobs.duration", "s", "run time of completed attempts");
+        _pickup = _meter.CreateHistogram<double>("jobs.pickup_latency", "s", "accepted (or due) → attempt started");
+        _journalWrite = _meter.CreateHistogram<double>("jobs.journal.write_latency", "s", "a partition's journal write, call → confirmation");
+        _meter.CreateObservableGauge("jobs.queue.depth", () => _depths.Values.GroupBy(d => d.Queue)
             .Select(g => new Measurement<int>(g.Sum(d => d.Pending), new KeyValuePair<string, object?>("queue", g.Key))),
             description: "pending jobs in the partitions this node hosts, per queue");
-        Meter.CreateObservableGauge("jobs.running", () => NodeCapacity.Running, description: "attempts running on this node");
-        Meter.CreateObservableGauge("jobs.node.degraded", () => NodeCapacity.Degraded ? 1 : 0, description: "1 while the memory guard holds new attempts back");
-        Meter.CreateObservableGauge("jobs.cluster.members", () => _members(), description: "cluster members by status, as this node sees them");
+        _meter.CreateObservableGauge("jobs.running", () => Volatile.Read(ref _running), description: "attempts running on this node");
+        _meter.CreateObservableGauge("jobs.node.degraded", () => Volatile.Read(ref _degraded), description: "1 while the memory guard holds new attempts back");
+        _meter.CreateObservableGauge("jobs.cluster.members", () => _members(), description: "cluster members by status, as this node sees them");
     }
 
-    public static long TotalSubmitted => Interlocked.Read(ref _submitted);
+    public static JobMetrics Get(ActorSystem system) => system.WithExtension<JobMetrics, Provider>();
+
+    /// <summary>When this engine started (its uptime in the stats heartbeat).</summary>
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
+    public long TotalSubmitted => Interlocked.Read(ref _totalSubmitted);
     /// <summary>Jobs that reached an end on this node's partitions: completed or dead-lettered.</summary>
-    public static long TotalProcessed => Interlocked.Read(ref _completed) + Interlocked.Read(ref _deadLettered);
-    public static long TotalFailed => Interlocked.Read(ref _failed);
-    public static long TotalRetried => Interlocked.Read(ref _retried);
-    public static long TotalDeadLettered => Interlocked.Read(ref _deadLettered);
+    public long TotalProcessed => Interlocked.Read(ref _totalCompleted) + Interlocked.Read(ref _totalDeadLettered);
+    public long TotalFailed => Interlocked.Read(ref _totalFailed);
+    public long TotalRetried => Interlocked.Read(ref _totalRetried);
+    public long TotalDeadLettered => Interlocked.Read(ref _totalDeadLettered);
 
     /// <summary>Where the member-count gauge reads from (set by the hosting once the cluster exists).</summary>
-    public static void ObserveMembers(Func<IEnumerable<Measurement<int>>> members) => _members = members;
+    public void ObserveMembers(Func<IEnumerable<Measurement<int>>> members) => _members = members;
+
+    /// <summary>The node gate's running attempts and memory guard (told by the gate whenever they may change).</summary>
+    public void SetCapacity(int running, bool degraded)
+    {
+        Volatile.Write(ref _running, running);
+        Volatile.Write(ref _degraded, degraded ? 1 : 0);
+    }
 
     /// <summary>A durable event of a job: <paramref name="before"/> is the job's record before it (null for an acceptance).</summary>
-    public static void Record(IJobEvent e, JobRecord? before, JobRecord after)
+    public void Record(IJobEvent e, JobRecord? before, JobRecord after)
     {
         var tags = new TagList { { "type", after.Spec.Type }, { "queue", after.Spec.Queue } };
         switch (e)
         {
             case JobAccepted:
-                Interlocked.Increment(ref _submitted);
-                Submitted.Add(1, tags);
+                Interlocked.Increment(ref _totalSubmitted);
+                _submitted.Add(1, tags);
                 break;
             case JobAttemptStarted s:
-                Started.Add(1, tags);
+                _started.Add(1, tags);
                 if (before is not null)
                 {
                     var due = before.RunAt is { } r && r > before.CreatedAt ? r : before.CreatedAt;
-                    Pickup.Record(Math.Max(0, (s.At - due).TotalSeconds), tags);
+                    _pickup.Record(Math.Max(0, (s.At - due).TotalSeconds), tags);
                 }
                 break;
             case JobCompleted c:
-                Interlocked.Increment(ref _completed);
-                Completed.Add(1, tags);
-                if (before?.StartedAt is { } started) Duration.Record(Math.Max(0, (c.At - started).TotalSeconds), tags);
+                Interlocked.Increment(ref _totalCompleted);
+                _completed.Add(1, tags);
+                if (before?.StartedAt is { } started) _duration.Record(Math.Max(0, (c.At - started).TotalSeconds), tags);
                 break;
             case JobAttemptFailed:
-                Interlocked.Increment(ref _failed);
-                Failed.Add(1, tags);
+                Interlocked.Increment(ref _totalFailed);
+                _failed.Add(1, tags);
                 break;
             case JobRetryScheduled:
-                Interlocked.Increment(ref _retried);
-                Retried.Add(1, tags);
+                Interlocked.Increment(ref _totalRetried);
+                _retried.Add(1, tags);
                 break;
             case JobDeadLettered:
-                Interlocked.Increment(ref _deadLettered);
-                DeadLettered.Add(1, tags);
+                Interlocked.Increment(ref _totalDeadLettered);
+                _deadLettered.Add(1, tags);
                 break;
         }
     }
 
-    public static void RecordJournalWrite(TimeSpan elapsed) => JournalWrite.Record(elapsed.TotalSeconds);
+    public void RecordJournalWrite(TimeSpan elapsed) => _journalWrite.Record(elapsed.TotalSeconds);
 
     /// <summary>A partition's pending count (called when it changes); <see cref="ForgetPartition"/> when it stops.</summary>
-    public static void SetDepth(int partitionId, string queue, int pending) => Depths[partitionId] = (queue, pending);
+    public void SetDepth(int partitionId, string queue, int pending) => _depths[partitionId] = (queue, pending);
 
-    public static void ForgetPartition(int partitionId) => Depths.TryRemove(partitionId, out _);
+    public void ForgetPartition(int partitionId) => _depths.TryRemove(partitionId, out _);
 
-    public static void RecordHeapTrim() => HeapTrims.Add(1);
+    public void RecordHeapTrim() => _heapTrims.Add(1);
+
+    public void Dispose() => _meter.Dispose();
+
+    private sealed class Provider : ExtensionIdProvider<JobMetrics>
+    {
+        public override JobMetrics CreateExtension(ExtendedActorSystem system)
+        {
+            var metrics = new JobMetrics();
+            system.RegisterOnTermination(metrics.Dispose);
+            return metrics;
+        }
+    }
 }

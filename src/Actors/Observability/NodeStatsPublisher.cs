@@ -1,7 +1,7 @@
 using System.Reflection;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
-using Jobs.Actors.Capacity;
+using Jobs.Actors.Placement;
 using Jobs.Messages;
 
 namespace Jobs.Actors.Observability;
@@ -21,20 +21,19 @@ public sealed class NodeStatsPublisher : ReceiveActor, IWithTimers
     public static readonly string AppVersion =
         typeof(NodeStatsPublisher).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    private static readonly DateTimeOffset StartedAt = DateTimeOffset.UtcNow;
-
     public ITimerScheduler Timers { get; set; } = null!;
 
     public NodeStatsPublisher(string address, IActorRef capacity, TimeSpan interval)
     {
         var mediator = DistributedPubSub.Get(Context.System).Mediator;
+        var metrics = JobMetrics.Get(Context.System);
         Receive<Tick>(_ => capacity.Ask<CapacityStatus>(GetCapacity.Instance, interval).PipeTo(Self));
         Receive<CapacityStatus>(c =>
         {
             var now = DateTimeOffset.UtcNow;
             mediator.Tell(new Publish(NodeStatsTopic.Name, new NodeStats(address, c.InUse, c.Capacity,
-                JobMetrics.TotalSubmitted, JobMetrics.TotalProcessed, JobMetrics.TotalFailed, JobMetrics.TotalRetried, JobMetrics.TotalDeadLettered,
-                Math.Round((now - StartedAt).TotalSeconds, 1), c.MemoryBytes > 0 ? c.MemoryBytes : Environment.WorkingSet, c.Degraded, AppVersion, now)));
+                metrics.TotalSubmitted, metrics.TotalProcessed, metrics.TotalFailed, metrics.TotalRetried, metrics.TotalDeadLettered,
+                Math.Round((now - metrics.StartedAt).TotalSeconds, 1), c.MemoryBytes > 0 ? c.MemoryBytes : Environment.WorkingSet, c.Degraded, AppVersion, now)));
         });
         Receive<Status.Failure>(_ => { }); // the gate was busy past the interval: skip this beat
         Timers.StartPeriodicTimer("beat", Tick.Instance, TimeSpan.Zero, interval);

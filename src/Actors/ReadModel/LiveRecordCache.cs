@@ -5,7 +5,7 @@ namespace Jobs.Actors.ReadModel;
 /// <summary>
 /// The read model's latest row of each unfinished job it wrote, kept in memory by the projection,
 /// so a job's later events (started, completed) are applied without reading its row back from the
-/// database and parsing its JSON (session 8: that read was ~5 % of the machine at full load).
+/// database and parsing its JSON (that read was about 5 % of the machine at full load).
 /// Valid only while this process is the read model's one writer: every entry is tied to the offset
 /// the projection committed with it, and <see cref="ValidAt"/> drops everything when the stored
 /// offset is not that one (another node's projection wrote in between, or a write failed).
@@ -16,7 +16,7 @@ public sealed class LiveRecordCache(int capacity = LiveRecordCache.DefaultCapaci
 {
     /// <summary>
     /// 5,000 rows (about 5 MB): with 20,000, a node holding 100,000 pending jobs grew by ~200 B more
-    /// per pending job (session 8), a fifth of the 1 KB budget, for jobs that may wait for hours.
+    /// per pending job, a fifth of the 1 KB budget, for jobs that may wait for hours.
     /// </summary>
     public const int DefaultCapacity = 5_000;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Jobs.Actors.Supervision;
+using Jobs.Actors.Partitions;
 using Jobs.Messages;
 using Jobs.Messages.Serialization;
 using System.Data.Common;
@@ -183,7 +183,7 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
         cmd.Parameters.AddWithValue("runAt", rows.Select(r => r.RunAt).ToArray());
         cmd.Parameters.AddWithValue("finished", rows.Select(r => r.Finished).ToArray());
         cmd.Parameters.AddWithValue("dlq", rows.Select(r => r.InDlq ? 1 : 0).ToArray());
-        // session 10: serializing every row to a string was ~7 % of all bytes the engine allocated
+        // UTF-8 bytes, not strings: serializing every row to a string was ~7 % of all bytes the engine allocated
         cmd.Parameters.Add(new NpgsqlParameter("record", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = rows.Select(r => r.RecordUtf8).ToArray() });
         await cmd.ExecuteNonQueryAsync(ct);
     }

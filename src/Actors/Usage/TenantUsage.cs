@@ -15,6 +15,9 @@ public sealed class TenantUsage : ReceivePersistentActor
 {
     public const string RegionName = "usage";
 
+    /// <summary>A tenant-day idle this long passivates (it recovers from its journal when asked again).</summary>
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(5);
+
     private UsageState _state = UsageState.Empty;
 
     public override string PersistenceId { get; }
@@ -47,7 +50,7 @@ public sealed class TenantUsage : ReceivePersistentActor
         });
         Command<GetUsage>(g => Sender.Tell(new UsageView(g.Tenant, g.Day, _state.Jobs, _state.PromptTokens, _state.CompletionTokens, _state.CostUsd)));
         Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
-        Context.SetReceiveTimeout(TimeSpan.FromMinutes(5));
+        Context.SetReceiveTimeout(IdleTimeout);
     }
 
     public static Props Props(string entityId) => Akka.Actor.Props.Create(() => new TenantUsage(entityId));
@@ -58,7 +61,10 @@ public sealed class TenantUsage : ReceivePersistentActor
 /// <summary>Routes usage messages by tenant-day.</summary>
 public sealed class TenantUsageExtractor : HashCodeMessageExtractor
 {
-    public TenantUsageExtractor() : base(32) { }
+    /// <summary>Shards of the usage region: about ten per node of the largest cluster expected, never changed.</summary>
+    public const int Shards = 32;
+
+    public TenantUsageExtractor() : base(Shards) { }
 
     public override string? EntityId(object message) =>
         message is IWithTenantDay m ? TenantUsage.EntityId(m.Tenant, m.Day) : null;

@@ -6,7 +6,7 @@ using Jobs.Node.Security;
 
 namespace Jobs.Node.Api;
 
-/// <summary>/api/batches (API.md): a batch goes through the consistent-hash router to its coordinator.</summary>
+/// <summary>/api/batches (docs/api.md): a batch goes through the consistent-hash router to its coordinator.</summary>
 public static partial class BatchEndpoints
 {
     public const int MaxJobsPerBatch = 10_000;
@@ -84,7 +84,7 @@ public static partial class BatchEndpoints
         return new SubmitBatch(id, tenants[0], specs);
     }
 
-    /// <summary>The API's batch view (API.md): counts, status and the coordinator's node.</summary>
+    /// <summary>The API's batch view (docs/api.md): counts, status and the coordinator's node.</summary>
     private static object Public(BatchView v) => new
     {
         id = v.Id, tenant = v.Tenant, total = v.Total, pending = v.Pending, running = v.Running, completed = v.Completed,

@@ -2,16 +2,23 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
-using Jobs.Actors.Capacity;
+using Jobs.Actors.Hosting;
+using Jobs.Actors.Placement;
 using Jobs.Actors.Observability;
 using Jobs.Messages;
 
 namespace Jobs.Node.Api;
 
-/// <summary>Cluster and nodes management of API.md (who may call what: <see cref="Security.ApiKeyMiddleware"/>).</summary>
+/// <summary>Cluster and nodes management of docs/api.md (who may call what: <see cref="Security.ApiKeyMiddleware"/>).</summary>
 public static class ClusterEndpoints
 {
-    public const string PartitionRegion = "partitions";
+    public const string PartitionRegion = JobEngineHosting.PartitionRegion;
+
+    /// <summary>How long a management route waits for a local actor (the gate, the stats view).</summary>
+    public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the sharding view waits for every region's answer (and the route for the whole of it).</summary>
+    public static readonly TimeSpan ShardingStatsTimeout = TimeSpan.FromSeconds(5);
 
     public static void MapClusterEndpoints(this IEndpointRouteBuilder app)
     {
@@ -42,7 +49,7 @@ public static class ClusterEndpoints
             if (region is not null && region != PartitionRegion)
                 return Problems.NotFound($"no shard region '{region}'; regions: {PartitionRegion}");
             var shards = ClusterSharding.Get(system).ShardRegion(PartitionRegion);
-            var stats = await shards.Ask<ClusterShardingStats>(new GetClusterShardingStats(TimeSpan.FromSeconds(5)), TimeSpan.FromSeconds(10), ct);
+            var stats = await shards.Ask<ClusterShardingStats>(new GetClusterShardingStats(ShardingStatsTimeout), ShardingStatsTimeout * 2, ct);
             return Results.Json(new
             {
                 regions = new[]
@@ -74,7 +81,7 @@ public static class ClusterEndpoints
         app.MapGet("/api/nodes", async (ActorRegistry registry, ActorSystem system, CancellationToken ct) =>
         {
             var view = await registry.GetAsync<NodeStatsView>(ct);
-            var list = await view.Ask<NodeStatsList>(GetNodeStats.Instance, TimeSpan.FromSeconds(5), ct);
+            var list = await view.Ask<NodeStatsList>(GetNodeStats.Instance, AskTimeout, ct);
             var members = Cluster.Get(system).State.Members.ToDictionary(m => m.Address.ToString(), m => m);
             return Results.Json(new
             {
@@ -152,7 +159,7 @@ public static class ClusterEndpoints
             return e.ToResult();
         }
         var capacity = await registry.GetAsync<NodeCapacity>(ct);
-        var status = await capacity.Ask<CapacityStatus>(new SetMemoryWatermark(high << 20, low), TimeSpan.FromSeconds(5), ct);
+        var status = await capacity.Ask<CapacityStatus>(new SetMemoryWatermark(high << 20, low), AskTimeout, ct);
         return Results.Json(new
         {
             highMb = status.MemoryHighBytes >> 20,

@@ -1,7 +1,8 @@
 using Akka.Actor;
 using Akka.Cluster;
-using Jobs.Actors.Capacity;
-using Jobs.Actors.Hosting;
+using Jobs.Actors.Placement;
+using Jobs.Actors.Settings;
+using Jobs.Actors.Storage;
 
 namespace Jobs.Node.Api;
 
@@ -10,18 +11,18 @@ public static class HealthEndpoints
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
-        app.MapGet("/readyz", async (ActorSystem system, JobEngineOptions options, Akka.Hosting.ActorRegistry registry, CancellationToken ct) =>
+        app.MapGet("/readyz", async (ActorSystem system, JobsOptions options, Akka.Hosting.ActorRegistry registry, CancellationToken ct) =>
         {
             var problems = new List<string>();
             var capacity = await registry.GetAsync<NodeCapacity>(ct);
-            var gate = await capacity.Ask<CapacityStatus>(GetCapacity.Instance, TimeSpan.FromSeconds(5), ct);
+            var gate = await capacity.Ask<CapacityStatus>(GetCapacity.Instance, ClusterEndpoints.AskTimeout, ct);
             if (gate.Degraded)
                 problems.Add($"degraded: memory {gate.MemoryBytes >> 20} MiB is above the high-watermark {gate.MemoryHighBytes >> 20} MiB; starting no new jobs until under {gate.MemoryLowBytes >> 20} MiB");
             var self = Cluster.Get(system).SelfMember;
             if (self.Status != MemberStatus.Up) problems.Add($"cluster member is {self.Status}, not Up");
             try
             {
-                await using var c = JobsAkkaConfig.JournalConnection(options);
+                await using var c = options.Storage.JournalConnection();
                 await c.OpenAsync(ct);
                 await using var cmd = c.CreateCommand();
                 cmd.CommandText = "SELECT 1;";

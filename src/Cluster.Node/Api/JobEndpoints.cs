@@ -6,7 +6,7 @@ using Jobs.Node.Security;
 
 namespace Jobs.Node.Api;
 
-/// <summary>/api/jobs and /api/dlq (API.md).</summary>
+/// <summary>/api/jobs and /api/dlq (docs/api.md).</summary>
 public static partial class JobEndpoints
 {
     public static void MapJobEndpoints(this IEndpointRouteBuilder app)
@@ -23,7 +23,7 @@ public static partial class JobEndpoints
         dlq.MapPost("/{id}/requeue", Requeue);
         dlq.MapDelete("/{id}", Purge);
 
-        app.MapGet("/api/types", (Jobs.Actors.Handlers.JobHandlerRegistry h) => Results.Json(new { types = h.Types }, ApiJson.Options));
+        app.MapGet("/api/types", (Jobs.Actors.Attempts.JobHandlerRegistry h) => Results.Json(new { types = h.Types }, ApiJson.Options));
     }
 
     private static async Task<IResult> Submit(HttpRequest request, JobRequestParser parser, JobClient client, QuotaGate quotas, CancellationToken ct)

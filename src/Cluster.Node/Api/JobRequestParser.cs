@@ -1,14 +1,15 @@
 using System.Globalization;
 using System.Text.Json;
-using Jobs.Actors.Handlers;
+using Jobs.Actors.Attempts;
+using Jobs.Actors.Settings;
+using Jobs.Handlers;
 using Jobs.Messages;
-using Jobs.Node.Configuration;
 using Jobs.Node.Security;
 
 namespace Jobs.Node.Api;
 
 /// <summary>
-/// Turns a job request (API.md, POST /api/jobs) into a <see cref="JobSpec"/>, or throws a
+/// Turns a job request (docs/api.md, POST /api/jobs) into a <see cref="JobSpec"/>, or throws a
 /// <see cref="RequestException"/> naming the field. Nothing reaches the engine unless every field is valid.
 /// </summary>
 public sealed class JobRequestParser(JobHandlerRegistry handlers, IReadOnlyCollection<string> queues)
@@ -49,7 +50,7 @@ public sealed class JobRequestParser(JobHandlerRegistry handlers, IReadOnlyColle
             throw Bad(prefix + "payload", payloadError);
 
         var queue = String(body, prefix, "queue") ?? "default";
-        if (!NodeSettings.QueueName().IsMatch(queue))
+        if (!JobsOptionsValidator.QueueName().IsMatch(queue))
             throw Bad(prefix + "queue", "queue must match [a-z0-9-]{1,64}");
         if (!queues.Contains(queue))
             throw Bad(prefix + "queue", $"unknown queue '{queue}'; known queues: {string.Join(", ", queues)}");
@@ -99,7 +100,7 @@ public sealed class JobRequestParser(JobHandlerRegistry handlers, IReadOnlyColle
         var dedupe = Bool(body, prefix, "dedupe") == true;
 
         var named = String(body, prefix, "tenant");
-        if (named is not null && !NodeSettings.QueueName().IsMatch(named)) throw Bad(prefix + "tenant", "tenant must match [a-z0-9-]{1,64}");
+        if (named is not null && !JobsOptionsValidator.QueueName().IsMatch(named)) throw Bad(prefix + "tenant", "tenant must match [a-z0-9-]{1,64}");
         var (tenant, refusal) = (caller ?? ApiPrincipal.Loopback).SubmissionTenant(named);
         if (tenant is null) throw new RequestException(403, refusal!, prefix + "tenant");
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Akka.Actor;
 using Akka.Hosting;
 using Jobs.Actors.Hosting;
+using Jobs.Actors.Settings;
 using Jobs.Actors.Usage;
 using Jobs.Messages;
 
@@ -12,9 +13,10 @@ namespace Jobs.Node.Api;
 /// them over the tenant's daily limits: 429 problem+json with the limit, what was used and when it
 /// resets (+ Retry-After). A reservation whose submission stored nothing new is given back.
 /// </summary>
-public sealed class QuotaGate(ActorRegistry registry, JobEngineOptions options)
+public sealed class QuotaGate(ActorRegistry registry, JobsOptions options)
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>How long a submission waits for its tenant-day's usage entity (a journal write) before answering 503.</summary>
+    public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
 
     /// <returns>null when the jobs fit (they are counted), else the 429 to answer.</returns>
     public async Task<IResult?> ReserveAsync(string tenant, int jobs, CancellationToken ct)
@@ -24,7 +26,7 @@ public sealed class QuotaGate(ActorRegistry registry, JobEngineOptions options)
         IJobsMessage answer;
         try
         {
-            answer = await usage.Ask<IJobsMessage>(new ReserveJobs(tenant, DateOnly.FromDateTime(now.UtcDateTime), jobs, options.Quotas.For(tenant)), AskTimeout, ct);
+            answer = await usage.Ask<IJobsMessage>(new ReserveJobs(tenant, DateOnly.FromDateTime(now.UtcDateTime), jobs, options.Api.QuotaTable.For(tenant)), AskTimeout, ct);
         }
         catch (AskTimeoutException)
         {

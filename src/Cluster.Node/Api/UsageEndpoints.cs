@@ -2,6 +2,7 @@ using System.Globalization;
 using Akka.Actor;
 using Akka.Hosting;
 using Jobs.Actors.Hosting;
+using Jobs.Actors.Settings;
 using Jobs.Messages;
 using Jobs.Node.Security;
 
@@ -12,7 +13,7 @@ public static class UsageEndpoints
 {
     public const int MaxDays = 92;
 
-    public static void MapUsageEndpoints(this IEndpointRouteBuilder app) => app.MapGet("/api/usage", async (HttpContext http, ActorRegistry registry, JobEngineOptions options, CancellationToken ct) =>
+    public static void MapUsageEndpoints(this IEndpointRouteBuilder app) => app.MapGet("/api/usage", async (HttpContext http, ActorRegistry registry, JobsOptions options, CancellationToken ct) =>
     {
         var caller = http.Principal();
         var q = http.Request.Query;
@@ -27,8 +28,8 @@ public static class UsageEndpoints
 
         var usage = await registry.GetAsync<UsageRegion>(ct);
         var days = await Task.WhenAll(Enumerable.Range(0, to.DayNumber - from.DayNumber + 1)
-            .Select(i => usage.Ask<UsageView>(new GetUsage(tenant, from.AddDays(i)), TimeSpan.FromSeconds(10), ct)));
-        var limits = options.Quotas.For(tenant);
+            .Select(i => usage.Ask<UsageView>(new GetUsage(tenant, from.AddDays(i)), QuotaGate.AskTimeout, ct)));
+        var limits = options.Api.QuotaTable.For(tenant);
         return Results.Json(new
         {
             tenant,

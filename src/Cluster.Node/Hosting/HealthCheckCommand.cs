@@ -9,10 +9,13 @@ public static class HealthCheckCommand
     public const string Name = "healthcheck";
     public const string DefaultUrl = "http://127.0.0.1:5080/healthz";
 
+    /// <summary>Below docker's health-check timeout, so a hung node is reported unhealthy rather than timed out.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(4);
+
     public static async Task<int> RunAsync(string[] args)
     {
         var url = args.Length > 1 ? args[1] : DefaultUrl;
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(4) };
+        using var http = new HttpClient { Timeout = Timeout };
         try
         {
             using var response = await http.GetAsync(url);

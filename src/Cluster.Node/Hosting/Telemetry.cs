@@ -27,7 +27,7 @@ public static class Telemetry
                 .AddView("jobs.journal.write_latency", new ExplicitBucketHistogramConfiguration { Boundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1] })
                 // no scrape cache: two scrapes a moment apart must both be current
                 .AddPrometheusExporter(p => p.ScrapeResponseCacheDurationMilliseconds = 0));
-        if (otlp) builder.WithTracing(t => t.AddSource(JobMetrics.ActivitySourceName).AddOtlpExporter());
+        if (otlp) builder.WithTracing(t => t.AddSource(JobTracing.SourceName).AddOtlpExporter());
         return services;
     }
 }

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Jobs.Actors.Hosting;
+using Jobs.Actors.Settings;
 using Jobs.Messages;
 using Jobs.Node.Api;
 
@@ -14,7 +15,16 @@ namespace Jobs.Node;
 /// </summary>
 public static class JobEventStream
 {
-    public static async Task Stream(string id, HttpContext http, JobClient client, ActorSystem system, JobEngineOptions options)
+    /// <summary>How long a stream waits for its DistributedPubSub subscription before it gives up.</summary>
+    public static readonly TimeSpan SubscribeTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Events a slow client may fall behind by; beyond it the oldest are dropped (the stream never blocks the node).</summary>
+    public const int BufferedEvents = 1024;
+
+    /// <summary>A comment line this often keeps proxies from closing an idle stream.</summary>
+    public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
+
+    public static async Task Stream(string id, HttpContext http, JobClient client, ActorSystem system, JobsOptions options)
     {
         var ct = http.RequestAborted;
         if (!await JobEndpoints.Visible(http, client, id, ct))
@@ -23,13 +33,13 @@ public static class JobEventStream
             return;
         }
 
-        var channel = Channel.CreateBounded<JobEventPublished>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest });
+        var channel = Channel.CreateBounded<JobEventPublished>(new BoundedChannelOptions(BufferedEvents) { FullMode = BoundedChannelFullMode.DropOldest });
         var subscribed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var topic = Topics.ForPartition(options.Engine.Layout.PartitionOf(id));
+        var topic = Topics.ForPartition(options.Partitions.Layout.PartitionOf(id));
         var subscriber = system.ActorOf(Props.Create(() => new Subscriber(topic, id, channel.Writer, subscribed)));
         try
         {
-            await subscribed.Task.WaitAsync(TimeSpan.FromSeconds(10), ct);
+            await subscribed.Task.WaitAsync(SubscribeTimeout, ct);
             http.Response.Headers.ContentType = "text/event-stream";
             http.Response.Headers.CacheControl = "no-cache";
             http.Response.Headers["X-Accel-Buffering"] = "no";
@@ -45,7 +55,7 @@ public static class JobEventStream
             }
             await http.Response.Body.FlushAsync(ct);
 
-            using var keepAlive = new PeriodicTimer(TimeSpan.FromSeconds(15));
+            using var keepAlive = new PeriodicTimer(KeepAliveInterval);
             var next = channel.Reader.ReadAsync(ct).AsTask();
             var tick = keepAlive.WaitForNextTickAsync(ct).AsTask();
             while (true)

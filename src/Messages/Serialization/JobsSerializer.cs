@@ -47,7 +47,6 @@ public sealed class JobsSerializer : SerializerWithStringManifest
         [typeof(CancelJob)] = "C-CAN1",
         [typeof(RequeueJob)] = "C-REQ1",
         [typeof(PurgeJob)] = "C-PUR1",
-        [typeof(WakePartition)] = "C-WAKE1",
         [typeof(GetJob)] = "Q-GET1",
         [typeof(GetPartitionStatus)] = "Q-PST1",
         [typeof(PartitionStatus)] = "R-PST1",

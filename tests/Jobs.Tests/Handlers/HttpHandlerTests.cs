@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using Jobs.Actors.Handlers;
-using Jobs.Actors.Handlers.Testing;
+using Jobs.Actors.Attempts;
+using Jobs.Handlers;
+using Jobs.Handlers.BuiltIn;
+using Jobs.Handlers.Testing;
 using Jobs.Tests.Support;
 using Microsoft.AspNetCore.Http;
 using Xunit;

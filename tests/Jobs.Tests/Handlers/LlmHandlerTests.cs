@@ -1,7 +1,9 @@
 using System.Text.Json;
-using Jobs.Actors.Handlers;
-using Jobs.Actors.Handlers.Llm;
-using Jobs.Actors.Handlers.Testing;
+using Jobs.Actors.Attempts;
+using Jobs.Handlers;
+using Jobs.Handlers.BuiltIn;
+using Jobs.Handlers.BuiltIn.Llm;
+using Jobs.Handlers.Testing;
 using Jobs.Tests.Support;
 using Xunit;
 using static Jobs.Tests.Support.FakeChatCompletions;
@@ -19,9 +21,9 @@ public sealed class LlmHandlerTests : IAsyncLifetime
 
     private LlmHandler Handler() => new(new LlmSettings
     {
-        BaseUrl = _fake.BaseUrl,
+        BaseUrl = _fake.BaseUrl.ToString(),
         ApiKey = "sk-test",
-        Prices = LlmSettings.ParsePrices("big=10/30;small=1/2"),
+        Prices = "big=10/30;small=1/2",
     });
 
     private static object Ask(object models, bool stream = false, object? schema = null, string? route = null) => new

@@ -1,6 +1,8 @@
 using System.Text.Json;
-using Jobs.Actors.Handlers;
-using Jobs.Actors.Handlers.Testing;
+using Jobs.Actors.Attempts;
+using Jobs.Handlers;
+using Jobs.Handlers.BuiltIn;
+using Jobs.Handlers.Testing;
 using Xunit;
 
 namespace Jobs.Tests.Handlers;

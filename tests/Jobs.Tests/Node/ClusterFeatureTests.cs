@@ -10,7 +10,7 @@ namespace Jobs.Tests.Node;
 
 /// <summary>Queues by role, dependencies across partitions and nodes, batches through the consistent-hash router — on real node processes and a real PostgreSQL.</summary>
 [Collection(NodeCollection.Name)]
-public sealed class ClusterFeatureTests(PostgresServer postgres, ITestOutputHelper output) : IAsyncLifetime
+public sealed class ClusterFeatureTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
 {
     private TestCluster _cluster = null!;
 

@@ -10,7 +10,7 @@ namespace Jobs.Tests.Node;
 
 /// <summary>Three real node processes on loopback sharing a real PostgreSQL: formation, crash, freeze, graceful leave.</summary>
 [Collection(NodeCollection.Name)]
-public sealed class MultiNodeTests(PostgresServer postgres, ITestOutputHelper output) : IAsyncLifetime
+public sealed class MultiNodeTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
 {
     private TestCluster _cluster = null!;
 

@@ -7,7 +7,7 @@ namespace Jobs.Tests.Node;
 /// time, and share one real PostgreSQL server (each test takes a fresh database of its own).
 /// </summary>
 [CollectionDefinition(Name)]
-public sealed class NodeCollection : ICollectionFixture<Support.PostgresServer>
+public sealed class NodeCollection : ICollectionFixture<Support.PostgresFixture>
 {
     public const string Name = "node processes";
 }

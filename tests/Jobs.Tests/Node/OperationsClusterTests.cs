@@ -7,7 +7,7 @@ namespace Jobs.Tests.Node;
 
 /// <summary>jobctl and the management API against a live 3-node cluster (real processes, real PostgreSQL).</summary>
 [Collection(NodeCollection.Name)]
-public sealed class OperationsClusterTests(PostgresServer postgres, ITestOutputHelper output) : IAsyncLifetime
+public sealed class OperationsClusterTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
 {
     private TestCluster _cluster = null!;
 

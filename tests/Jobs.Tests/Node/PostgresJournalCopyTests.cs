@@ -1,6 +1,10 @@
 using Akka.Actor;
 using Jobs.Actors.Hosting;
-using Jobs.Actors.Supervision;
+using Jobs.Actors.Settings;
+using Jobs.Actors.Storage;
+using Jobs.Actors.Attempts;
+using Jobs.Actors.Partitions;
+using Jobs.Actors.Placement;
 using Jobs.Messages;
 using Jobs.Tests.Support;
 using Npgsql;
@@ -16,7 +20,7 @@ namespace Jobs.Tests.Node;
 /// (log_statement = all, set for this database only) so the test sees which path wrote.
 /// </summary>
 [Collection(NodeCollection.Name)]
-public sealed class PostgresJournalCopyTests(PostgresServer postgres, ITestOutputHelper output) : PartitionTestKit(output)
+public sealed class PostgresJournalCopyTests(PostgresFixture postgres, ITestOutputHelper output) : PartitionTestKit(output)
 {
     [Fact]
     public async Task Journal_batches_go_to_postgres_as_binary_copy_and_recover_whole()
@@ -29,10 +33,10 @@ public sealed class PostgresJournalCopyTests(PostgresServer postgres, ITestOutpu
             await using var cmd = new NpgsqlCommand($"ALTER DATABASE {database} SET log_statement = 'all'", admin);
             await cmd.ExecuteNonQueryAsync();
         }
-        var options = new JobEngineOptions { Persistence = "postgres", PostgresConnectionString = connection };
+        var options = Options with { Storage = new StorageOptions { Persistence = "postgres", Db = connection } };
         using var node = ActorSystem.Create("jobs-copy", SystemConfig(options, virtualTime: false));
-        var capacity = node.ActorOf(Jobs.Actors.Capacity.NodeCapacity.Props(1));
-        IActorRef Partition() => node.ActorOf(JobSupervisor.Props(0, Options.Engine, Control.Registry(), capacity, Events.Ref, "copy-node"));
+        var capacity = node.ActorOf(NodeCapacity.Props(1));
+        IActorRef Partition() => node.ActorOf(JobSupervisor.Props(0, Services(capacity, node: "copy-node")));
 
         var later = DateTimeOffset.UtcNow.AddDays(1); // scheduled: journal writes only, nothing runs
         // Group commit: the message's 1,200 acceptances go out in one journal write of three rows

@@ -12,7 +12,7 @@ namespace Jobs.Tests.Node;
 /// non-ASCII text included, and the server must hold it as JSON text (what earlier versions wrote).
 /// </summary>
 [Collection(NodeCollection.Name)]
-public sealed class PostgresReadStoreTests(PostgresServer postgres)
+public sealed class PostgresReadStoreTests(PostgresFixture postgres)
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
 

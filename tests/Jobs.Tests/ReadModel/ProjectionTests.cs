@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Jobs.Actors.ReadModel;
+using Jobs.Actors.Storage;
 using Jobs.Messages;
 using Jobs.Tests.Support;
 using Microsoft.Data.Sqlite;
@@ -48,9 +49,9 @@ public sealed class ProjectionTests(ITestOutputHelper output) : PartitionTestKit
         await _store.InitializeAsync();
         // Another connection holds the journal's database locked: the write journal's start (its
         // tables) waits for it, and the SQL read journal gives up waiting for that start after 5 s.
-        // That failure used to stop the projection for good (it threw in PreStart): the read model
-        // of a cluster that started on a busy database never moved again.
-        await using var blocker = new SqliteConnection(Options.JournalConnectionString);
+        // Thrown in PreStart, that failure would stop the projection for good: the read model of a
+        // cluster that started on a busy database would never move again.
+        await using var blocker = new SqliteConnection(Options.Storage.JournalConnectionString());
         await blocker.OpenAsync();
         await using var tx = await blocker.BeginTransactionAsync(System.Data.IsolationLevel.Serializable);
         await using (var write = blocker.CreateCommand())

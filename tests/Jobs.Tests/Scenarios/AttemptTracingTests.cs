@@ -17,7 +17,7 @@ public sealed class AttemptTracingTests(ITestOutputHelper output) : PartitionTes
         var spans = new ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
         {
-            ShouldListenTo = s => s.Name == JobMetrics.ActivitySourceName,
+            ShouldListenTo = s => s.Name == JobTracing.SourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = spans.Enqueue,
         };

@@ -1,5 +1,7 @@
 using Akka.Actor;
-using Jobs.Actors.Supervision;
+using Jobs.Actors.Attempts;
+using Jobs.Actors.Partitions;
+using Jobs.Actors.Settings;
 using Jobs.Messages;
 using Jobs.Tests.Support;
 using Xunit;
@@ -76,7 +78,7 @@ public sealed class DependencyAndHandOffTests(ITestOutputHelper output) : Partit
     [Fact]
     public void A_hand_off_gives_up_a_stuck_attempt_without_counting_it_and_the_next_owner_runs_it()
     {
-        var settings = Options.Engine with { HandOffTimeout = TimeSpan.FromMilliseconds(300) };
+        var settings = Options.Partitions with { HandOffTimeoutMs = 300 };
         var capacity = StartCapacity(1);
         var partition = StartPartition(capacity, settings);
         var id = Submit(partition, Spec("gate", """{"gate":"h"}""", maxAttempts: 1)).JobId;
@@ -100,7 +102,7 @@ public sealed class DependencyAndHandOffTests(ITestOutputHelper output) : Partit
     [Fact]
     public void A_hand_off_waits_for_a_running_attempt_that_finishes_in_time()
     {
-        var settings = Options.Engine with { HandOffTimeout = TimeSpan.FromSeconds(30) };
+        var settings = Options.Partitions with { HandOffTimeoutMs = 30_000 };
         var partition = StartPartition(StartCapacity(1), settings);
         var id = Submit(partition, Spec("gate", """{"gate":"w"}""")).JobId;
         ExpectJobEvent(id, HistoryEvents.Started);

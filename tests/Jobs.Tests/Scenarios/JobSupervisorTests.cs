@@ -1,5 +1,7 @@
 using Akka.Actor;
-using Jobs.Actors.Supervision;
+using Jobs.Actors.Attempts;
+using Jobs.Actors.Partitions;
+using Jobs.Actors.Settings;
 using Jobs.Messages;
 using Jobs.Tests.Support;
 using Xunit;
@@ -202,7 +204,7 @@ public sealed class JobSupervisorTests(ITestOutputHelper output) : PartitionTest
     [Fact]
     public void Saturated_partition_refuses_new_submissions_and_stores_nothing_for_them()
     {
-        var partition = StartPartition(StartCapacity(1), Options.Engine with { MaxEventsInFlight = 1 });
+        var partition = StartPartition(StartCapacity(1), Options.Partitions with { MaxEventsInFlight = 1 });
         // Sent before recovery ends, so all 20 are handled back to back while the first write is in flight.
         for (var i = 0; i < 20; i++) partition.Tell(new SubmitJob(0, JobIds.NewId(DateTimeOffset.UtcNow), Spec("noop", runAt: DateTimeOffset.UtcNow.AddHours(1))));
         var replies = Enumerable.Range(0, 20).Select(_ => ExpectMsg<IJobReply>(Wait)).ToArray();
@@ -238,7 +240,7 @@ public sealed class JobSupervisorTests(ITestOutputHelper output) : PartitionTest
     [Fact]
     public void Recovery_uses_the_latest_snapshot_and_replays_only_later_events()
     {
-        var settings = Options.Engine with { SnapshotEvery = 10 };
+        var settings = Options.Partitions with { SnapshotEvery = 10 };
         var capacity = StartCapacity(1);
         var partition = StartPartition(capacity, settings);
         var later = DateTimeOffset.UtcNow.AddHours(1);

@@ -1,4 +1,6 @@
 using Akka.Actor;
+using Jobs.Actors.Partitions;
+using Jobs.Actors.Placement;
 using Jobs.Messages;
 using Jobs.Tests.Support;
 using Xunit;
@@ -21,11 +23,11 @@ public sealed class PartitionReturnTests(ITestOutputHelper output) : PartitionTe
         using var nodeB = ActorSystem.Create("jobs-test-b", SystemConfig(Options, virtualTime: false));
         var later = DateTimeOffset.UtcNow.AddDays(1); // scheduled: nothing runs, only journal writes
         var capacityA = StartCapacity(1);
-        var capacityB = nodeB.ActorOf(Jobs.Actors.Capacity.NodeCapacity.Props(1));
+        var capacityB = nodeB.ActorOf(NodeCapacity.Props(1));
 
         async Task<IActorRef> Submit(ActorSystem node, IActorRef capacity, string id)
         {
-            var partition = node.ActorOf(Jobs.Actors.Supervision.JobSupervisor.Props(0, Options.Engine, Control.Registry(), capacity, Events.Ref, node.Name));
+            var partition = node.ActorOf(JobSupervisor.Props(0, Services(capacity, node: node.Name)));
             var submitted = await partition.Ask<JobSubmitted>(new SubmitJob(0, id, Spec("record", runAt: later)), Wait);
             Assert.True(submitted.Created, $"{id} was not new on {node.Name}");
             return partition;
@@ -37,7 +39,7 @@ public sealed class PartitionReturnTests(ITestOutputHelper output) : PartitionTe
         await Stop(await Submit(nodeB, capacityB, "job-on-b"));
         await Stop(await Submit(Sys, capacityA, "job-on-a-again")); // the partition came back to A
 
-        var recovered = nodeB.ActorOf(Jobs.Actors.Supervision.JobSupervisor.Props(0, Options.Engine, Control.Registry(), capacityB, Events.Ref, "b"));
+        var recovered = nodeB.ActorOf(JobSupervisor.Props(0, Services(capacityB, node: "b")));
         foreach (var id in new[] { "job-on-a-first", "job-on-b", "job-on-a-again" })
         {
             var reply = await recovered.Ask<IJobReply>(new GetJob(0, id), Wait);

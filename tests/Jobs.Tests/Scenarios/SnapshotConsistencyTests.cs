@@ -1,5 +1,8 @@
 using Akka.Actor;
-using Jobs.Actors.Supervision;
+using Jobs.Actors.Attempts;
+using Jobs.Actors.Partitions;
+using Jobs.Actors.Settings;
+using Jobs.Actors.Storage;
 using Jobs.Messages;
 using Jobs.Tests.Support;
 using Microsoft.Data.Sqlite;
@@ -20,7 +23,7 @@ public sealed class SnapshotConsistencyTests(ITestOutputHelper output) : Partiti
     [Fact]
     public void Every_snapshot_equals_the_replay_of_the_journal_up_to_its_sequence_number()
     {
-        var settings = Options.Engine with { SnapshotEvery = 10 };
+        var settings = Options.Partitions with { SnapshotEvery = 10 };
         var partition = StartPartition(StartCapacity(4), settings);
         Submit(partition, Spec("noop")); // the journal and snapshot tables exist from here on
         AuditSnapshots();
@@ -79,7 +82,7 @@ public sealed class SnapshotConsistencyTests(ITestOutputHelper output) : Partiti
 
     private void Execute(string sql)
     {
-        using var c = new SqliteConnection(Options.JournalConnectionString);
+        using var c = new SqliteConnection(Options.Storage.JournalConnectionString());
         c.Open();
         using var cmd = c.CreateCommand();
         cmd.CommandText = sql;
@@ -88,7 +91,7 @@ public sealed class SnapshotConsistencyTests(ITestOutputHelper output) : Partiti
 
     private List<T> Query<T>(string sql, Func<SqliteDataReader, T> read)
     {
-        using var c = new SqliteConnection(Options.JournalConnectionString);
+        using var c = new SqliteConnection(Options.Storage.JournalConnectionString());
         c.Open();
         using var cmd = c.CreateCommand();
         cmd.CommandText = sql;

@@ -1,5 +1,7 @@
 using Akka.Actor;
-using Jobs.Actors.Supervision;
+using Jobs.Actors.Attempts;
+using Jobs.Actors.Partitions;
+using Jobs.Actors.Settings;
 using Jobs.Messages;
 using Jobs.Tests.Support;
 using Xunit;
@@ -37,7 +39,7 @@ public sealed class SubmitManyTests(ITestOutputHelper output) : PartitionTestKit
     [Fact]
     public void A_saturated_partition_refuses_the_rest_and_stores_nothing_of_it()
     {
-        var partition = StartPartition(StartCapacity(1), Options.Engine with { MaxEventsInFlight = 1 });
+        var partition = StartPartition(StartCapacity(1), Options.Partitions with { MaxEventsInFlight = 1 });
         partition.Tell(new SubmitJobs(0, [Job("first"), Job("second"), Job("third")]));
         var reply = ExpectMsg<JobsSubmitted>(Wait);
         Assert.Equal([true, false, false], reply.Created);

@@ -1,9 +1,12 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.TestKit;
-using Jobs.Actors.Capacity;
+using Jobs.Actors.Placement;
 using Jobs.Actors.Hosting;
-using Jobs.Actors.Supervision;
+using Jobs.Actors.Settings;
+using Jobs.Actors.Storage;
+using Jobs.Actors.Attempts;
+using Jobs.Actors.Partitions;
 using Jobs.Messages;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
@@ -23,21 +26,27 @@ public abstract class PartitionTestKit : Akka.TestKit.Xunit2.TestKit
     {
     }
 
-    private PartitionTestKit(JobEngineOptions options, bool virtualTime, ITestOutputHelper output)
+    private PartitionTestKit(JobsOptions options, bool virtualTime, ITestOutputHelper output)
         : base(SystemConfig(options, virtualTime), "jobs-test", output)
     {
         Options = options;
         Events = CreateTestProbe("events");
+        Handlers = Control.Registry();
     }
 
-    protected JobEngineOptions Options { get; }
+    protected JobsOptions Options { get; }
     protected TestControl Control { get; } = new();
     protected TestProbe Events { get; }
+    protected JobHandlerRegistry Handlers { get; }
 
     protected IActorRef StartCapacity(int capacity) => Sys.ActorOf(NodeCapacity.Props(capacity));
 
-    protected IActorRef StartPartition(IActorRef capacity, JobEngineSettings? settings = null, int partitionId = 0) =>
-        Sys.ActorOf(JobSupervisor.Props(partitionId, settings ?? Options.Engine, Control.Registry(), capacity, Events.Ref, "test-node"));
+    protected IActorRef StartPartition(IActorRef capacity, PartitionOptions? options = null, int partitionId = 0) =>
+        Sys.ActorOf(JobSupervisor.Props(partitionId, Services(capacity, options)));
+
+    /// <summary>What a partition of these tests works with: the test handlers, events published to <see cref="Events"/>.</summary>
+    protected PartitionServices Services(IActorRef capacity, PartitionOptions? options = null, string node = "test-node") =>
+        new(options ?? Options.Partitions, capacity, Events.Ref, node, (job, attempt) => JobRunner.Props(job, attempt, Handlers, Options.Attempts));
 
     protected JobSubmitted Submit(IActorRef partition, JobSpec spec, string? id = null)
     {
@@ -83,29 +92,29 @@ public abstract class PartitionTestKit : Akka.TestKit.Xunit2.TestKit
 
     protected long JournalRows()
     {
-        using var c = new SqliteConnection(Options.JournalConnectionString);
+        using var c = new SqliteConnection(Options.Storage.JournalConnectionString());
         c.Open();
         using var cmd = c.CreateCommand();
         cmd.CommandText = "SELECT COUNT(*) FROM journal WHERE persistence_id LIKE 'partition-%';";
         return (long)cmd.ExecuteScalar()!;
     }
 
-    private static JobEngineOptions NewOptions()
+    private static JobsOptions NewOptions()
     {
-        var options = new JobEngineOptions
+        var options = new JobsOptions
         {
-            DataDir = TestPaths.NewTempDir("partition"),
-            Engine = new JobEngineSettings { CancelGracePeriod = TimeSpan.FromMilliseconds(300) },
+            Storage = new StorageOptions { DataDir = TestPaths.NewTempDir("partition") },
+            Attempts = new AttemptOptions { CancelGraceMs = 300 },
         };
-        JobsAkkaConfig.PrepareStorage(options);
+        options.Storage.PrepareJournal();
         return options;
     }
 
-    protected static Config SystemConfig(JobEngineOptions options, bool virtualTime) =>
+    protected static Config SystemConfig(JobsOptions options, bool virtualTime) =>
         ConfigurationFactory.ParseString($$"""
             akka.actor.provider = local
             akka.loglevel = INFO
             akka.test.single-expect-default = 20s
             {{(virtualTime ? "akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"" : "")}}
-            """).WithFallback(JobsAkkaConfig.Node(options));
+            """).WithFallback(AkkaConfig.Node(options));
 }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Jobs.Actors.Handlers;
+using Jobs.Actors.Attempts;
+using Jobs.Handlers;
+using Jobs.Handlers.BuiltIn;
 
 namespace Jobs.Tests.Support;
 

@@ -1,4 +1,4 @@
-using Jobs.Actors.Capacity;
+using Jobs.Actors.Memory;
 using Xunit;
 
 namespace Jobs.Tests.Unit;
@@ -19,7 +19,7 @@ public sealed class HeapTrimRuleTests
     [Fact]
     public void Zero_switches_it_off()
     {
-        var off = HeapTrimRule.Default with { AfterAllocatedBytes = 0 };
+        var off = HeapTrimRule.After(0);
         Assert.False(off.Enabled);
         Assert.False(off.ShouldTrim(long.MaxValue, 0));
     }

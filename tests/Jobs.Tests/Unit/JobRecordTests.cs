@@ -1,5 +1,7 @@
 using System.Text.Json;
-using Jobs.Actors.Supervision;
+using Jobs.Actors.Attempts;
+using Jobs.Actors.Partitions;
+using Jobs.Actors.Settings;
 using Jobs.Messages;
 using Jobs.Messages.Serialization;
 using Xunit;

@@ -1,5 +1,5 @@
 using Akka.Actor;
-using Jobs.Actors.Capacity;
+using Jobs.Actors.Placement;
 using Xunit;
 
 namespace Jobs.Tests.Unit;

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Akka.Actor;
-using Jobs.Actors.Sharding;
+using Jobs.Actors.Partitions;
+using Jobs.Actors.Placement;
 using Jobs.Messages;
 using Xunit;
 
@@ -33,12 +34,12 @@ public sealed class PartitionLayoutTests
     [Fact]
     public void A_settings_copy_with_other_partitions_or_queues_gets_its_own_layout()
     {
-        var settings = new Jobs.Actors.Supervision.JobEngineSettings { Partitions = 32, Queues = ["default", "gpu"] };
+        var settings = new Jobs.Actors.Settings.PartitionOptions { Count = 32, Queues = ["default", "gpu"] };
         Assert.Equal(40, settings.Layout.Total);
         Assert.Same(settings.Layout, settings.Layout);
-        Assert.Equal(24, (settings with { Partitions = 16 }).Layout.Total);
+        Assert.Equal(24, (settings with { Count = 16 }).Layout.Total);
         Assert.Equal(48, (settings with { Queues = ["default", "gpu", "email"] }).Layout.Total);
-        Assert.Equal(40, (settings with { Capacity = 3 }).Layout.Total);
+        Assert.Equal(40, (settings with { SnapshotEvery = 10 }).Layout.Total);
     }
 
     [Fact]

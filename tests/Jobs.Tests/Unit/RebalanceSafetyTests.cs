@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster;
-using Jobs.Actors.Sharding;
+using Jobs.Actors.Partitions;
+using Jobs.Actors.Placement;
 using Jobs.Messages;
 using Xunit;
 

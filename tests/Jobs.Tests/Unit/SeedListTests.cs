@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Jobs.Actors.Hosting;
+using Jobs.Actors.Membership;
 using Xunit;
 
 namespace Jobs.Tests.Unit;

@@ -188,7 +188,7 @@ public sealed class SerializerTests : IDisposable
     {
         var serializer = (SerializerWithStringManifest)_system.Serialization.FindSerializerForType(typeof(IJobsMessage));
         Assert.ThrowsAny<Exception>(() => serializer.FromBinary(Encoding.UTF8.GetBytes("""{"events":[{"m":"NOPE","e":{}}]}"""), "JEB1"));
-        var e = Assert.ThrowsAny<Exception>(() => serializer.FromBinary(Encoding.UTF8.GetBytes("""{"events":[{"m":"C-WAKE1","e":{"partition":1}}]}"""), "JEB1"));
+        var e = Assert.ThrowsAny<Exception>(() => serializer.FromBinary(Encoding.UTF8.GetBytes("""{"events":[{"m":"C-CAN1","e":{"partitionId":1,"jobId":"j"}}]}"""), "JEB1"));
         Assert.Contains("not a job event", e.Message);
     }
 

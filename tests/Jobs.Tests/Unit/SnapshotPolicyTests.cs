@@ -1,4 +1,6 @@
-using Jobs.Actors.Supervision;
+using Jobs.Actors.Attempts;
+using Jobs.Actors.Partitions;
+using Jobs.Actors.Settings;
 using Xunit;
 
 namespace Jobs.Tests.Unit;

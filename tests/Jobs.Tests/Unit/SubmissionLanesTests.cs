@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Jobs.Actors.Hosting;
+using Jobs.Actors.Settings;
+using Jobs.Actors.Storage;
 using Jobs.Messages;
 using Xunit;
 

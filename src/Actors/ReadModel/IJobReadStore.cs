@@ -1,0 +1,24 @@
+using Jobs.Messages;
+
+namespace Jobs.Actors.ReadModel;
+
+/// <summary>The queryable job index the projection maintains.</summary>
+public interface IJobReadStore
+{
+    Task InitializeAsync(CancellationToken ct = default);
+
+    /// <summary>The journal offset up to which events have been applied (0 = none).</summary>
+    Task<long> GetOffsetAsync(string projection, CancellationToken ct = default);
+
+    /// <summary>Applies events in one transaction together with the new offset; events at or below the stored offset are skipped.</summary>
+    Task ApplyAsync(string projection, IReadOnlyList<(long Offset, IJobEvent Event)> events, CancellationToken ct = default);
+
+    Task<JobView?> GetAsync(string jobId, CancellationToken ct = default);
+
+    Task<JobPage> ListAsync(JobQuery query, DateTimeOffset now, CancellationToken ct = default);
+
+    Task<long> CountAsync(CancellationToken ct = default);
+
+    /// <summary>How many of a batch's jobs the read model has in each status (jobs not projected yet are absent).</summary>
+    Task<IReadOnlyDictionary<JobStatus, int>> CountByStatusAsync(string batchId, CancellationToken ct = default);
+}

@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+using Jobs.Actors.Usage;
+
+namespace Jobs.Actors.Settings;
+
+/// <summary>Who may call the API and how much each tenant may submit.</summary>
+public sealed record ApiOptions : IValidatableObject
+{
+    /// <summary><c>key:tenant:role;…</c> (role <c>submit</c>, <c>read</c> or <c>admin</c>); none: the API answers loopback callers only.</summary>
+    public string? Keys { get; init; }
+
+    /// <summary>Daily limits per tenant: <c>tenant=jobs:N,tokens:N;…</c>, <c>*</c> for every tenant not named.</summary>
+    public string? Quotas { get; init; }
+
+    private QuotaTable? _quotas;
+
+    public QuotaTable QuotaTable => _quotas ??= QuotaTable.Parse(Quotas);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext context)
+    {
+        string? problem = null;
+        try
+        {
+            _ = QuotaTable.Parse(Quotas);
+        }
+        catch (InvalidOperationException e)
+        {
+            problem = e.Message;
+        }
+        if (problem is not null) yield return new ValidationResult(problem, [nameof(Quotas)]);
+    }
+}
