@@ -1,74 +1,98 @@
+using System.ComponentModel;
+using System.Net;
+using System.Text.Json;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
 namespace Jobs.Cli;
 
-/// <summary>dlq list | requeue &lt;id&gt; | requeue --all | purge &lt;id&gt;.</summary>
-public static class DlqCommands
+/// <summary>dlq list [--limit N] | requeue &lt;id&gt; | requeue --all | purge &lt;id&gt;.</summary>
+public sealed class DlqListSettings : GlobalSettings
 {
-    public static async Task<int> RunAsync(NodeClient node, CliArgs args, string[] words, Output o, CancellationToken ct)
+    [CommandOption("--limit <N>")]
+    [Description("At most this many, 1..1000")]
+    [DefaultValue("50")]
+    public string Limit { get; set; } = "50";
+
+    public override ValidationResult Validate() => WholeNumber.Check("--limit", Limit, 1, 1000);
+}
+
+public sealed class DlqListCommand(CliSession session) : NodeCommand<DlqListSettings>(session)
+{
+    protected override async Task<int> RunAsync(NodeClient node, DlqListSettings settings, Output o, CancellationToken ct)
     {
-        switch (words.FirstOrDefault())
+        var page = await node.GetAsync($"/api/dlq?limit={WholeNumber.Of(settings.Limit)}", ct);
+        if (o.Json) { o.JsonValue(page); return Jobctl.Ok; }
+        var items = page.Items("items").ToList();
+        o.Table(["id", "type", Column.Number("attempts"), "error", "finished"], items.Select(j => (IReadOnlyList<string>)[
+            j.Str("id"), j.Str("type"), j.Str("attempts"), $"{j.Prop("error").Str("kind")}: {j.Prop("error").Str("message")}", j.Str("completedAt")]));
+        o.Line($"{items.Count} dead-lettered job(s)");
+        return Jobctl.Ok;
+    }
+}
+
+public sealed class RequeueSettings : GlobalSettings
+{
+    [CommandArgument(0, "[id]")]
+    [Description("The dead-lettered job's id")]
+    public string? Id { get; set; }
+
+    [CommandOption("--all")]
+    [Description("Requeue every dead-lettered job instead")]
+    public bool All { get; set; }
+
+    public override ValidationResult Validate() => (Id is null) == All
+        ? ValidationResult.Success()
+        : ValidationResult.Error(All ? "give an <id> or --all, not both" : "give the <id> of a dead-lettered job, or --all");
+}
+
+public sealed class DlqRequeueCommand(CliSession session) : NodeCommand<RequeueSettings>(session)
+{
+    private const int Page = 500;
+
+    protected override async Task<int> RunAsync(NodeClient node, RequeueSettings settings, Output o, CancellationToken ct)
+    {
+        if (settings.Id is { } id)
         {
-            case "list":
-            {
-                Jobctl.Expect(words, "dlq list [--limit N]", 1);
-                var limit = args.IntOption("--limit", 1, 1000) ?? 50;
-                args.EnsureAllRead();
-                var page = await node.GetAsync($"/api/dlq?limit={limit}", ct);
-                if (o.Json) { o.JsonValue(page); return Jobctl.Ok; }
-                var items = page.Items("items").ToList();
-                o.Table(["id", "type", "attempts", "error", "finished"], items.Select(j => (IReadOnlyList<string>)[
-                    j.Str("id"), j.Str("type"), j.Str("attempts"), $"{j.Prop("error").Str("kind")}: {j.Prop("error").Str("message")}", j.Str("completedAt")]));
-                o.Line($"{items.Count} dead-lettered job(s)");
-                return Jobctl.Ok;
-            }
-            case "requeue" when args.Flag("--all"):
-            {
-                Jobctl.Expect(words, "dlq requeue --all", 1);
-                args.EnsureAllRead();
-                var requeued = 0;
-                while (true)
-                {
-                    var page = await node.GetAsync("/api/dlq?limit=500", ct);
-                    var ids = page.Items("items").Select(j => j.Str("id")).ToList();
-                    var round = 0;
-                    foreach (var id in ids)
-                    {
-                        try
-                        {
-                            await node.PostAsync($"/api/dlq/{Uri.EscapeDataString(id)}/requeue", null, ct);
-                            round++;
-                        }
-                        catch (ApiFailureException e) when (e.Status == System.Net.HttpStatusCode.Conflict)
-                        {
-                            // requeued meanwhile (the DLQ view trails the journal by a moment)
-                        }
-                    }
-                    requeued += round;
-                    if (round == 0 || ids.Count < 500) break;
-                    await Task.Delay(500, ct); // let the DLQ view drop the requeued ones before the next page
-                }
-                o.Line($"{requeued} job(s) requeued");
-                return Jobctl.Ok;
-            }
-            case "requeue":
-            {
-                var id = Jobctl.Expect(words, "dlq requeue <id> | --all", 2)[1];
-                args.EnsureAllRead();
-                var job = await node.PostAsync($"/api/dlq/{Uri.EscapeDataString(id)}/requeue", null, ct);
-                if (o.Json) o.JsonValue(job);
-                else o.Line($"{job.Str("id")} {job.Str("status")}");
-                return Jobctl.Ok;
-            }
-            case "purge":
-            {
-                var id = Jobctl.Expect(words, "dlq purge <id>", 2)[1];
-                args.EnsureAllRead();
-                var r = await node.DeleteAsync($"/api/dlq/{Uri.EscapeDataString(id)}", ct);
-                if (o.Json && r.ValueKind != System.Text.Json.JsonValueKind.Undefined) o.JsonValue(r);
-                else o.Line($"{id} purged");
-                return Jobctl.Ok;
-            }
-            default:
-                throw new UsageException("usage: jobctl dlq list | requeue <id> | requeue --all | purge <id>");
+            var job = await node.PostAsync($"/api/dlq/{Uri.EscapeDataString(id)}/requeue", null, ct);
+            if (o.Json) o.JsonValue(job);
+            else o.Line($"{job.Str("id")} {job.Str("status")}");
+            return Jobctl.Ok;
         }
+        var requeued = 0;
+        while (true)
+        {
+            var page = await node.GetAsync($"/api/dlq?limit={Page}", ct);
+            var ids = page.Items("items").Select(j => j.Str("id")).ToList();
+            var round = 0;
+            foreach (var each in ids)
+            {
+                try
+                {
+                    await node.PostAsync($"/api/dlq/{Uri.EscapeDataString(each)}/requeue", null, ct);
+                    round++;
+                }
+                catch (ApiFailureException e) when (e.Status == HttpStatusCode.Conflict)
+                {
+                    // requeued meanwhile (the DLQ view trails the journal by a moment)
+                }
+            }
+            requeued += round;
+            if (round == 0 || ids.Count < Page) break;
+            await Task.Delay(500, ct); // let the DLQ view drop the requeued ones before the next page
+        }
+        o.Line($"{requeued} job(s) requeued");
+        return Jobctl.Ok;
+    }
+}
+
+public sealed class DlqPurgeCommand(CliSession session) : NodeCommand<JobIdSettings>(session)
+{
+    protected override async Task<int> RunAsync(NodeClient node, JobIdSettings settings, Output o, CancellationToken ct)
+    {
+        var r = await node.DeleteAsync($"/api/dlq/{Uri.EscapeDataString(settings.Id)}", ct);
+        if (o.Json && r.ValueKind != JsonValueKind.Undefined) o.JsonValue(r);
+        else o.Line($"{settings.Id} purged");
+        return Jobctl.Ok;
     }
 }

@@ -1,162 +1,142 @@
+using System.ComponentModel;
 using System.Text.Json;
+using Spectre.Console;
+using Spectre.Console.Cli;
 
 namespace Jobs.Cli;
 
-/// <summary>jobs submit | show | list | cancel | wait | tail.</summary>
-public static class JobCommands
+/// <summary>jobs submit | show | list | cancel | wait (jobs tail: <see cref="JobsTailCommand"/>).</summary>
+public sealed class SubmitSettings : GlobalSettings
 {
-    private static readonly string[] Terminal = ["completed", "failed", "cancelled"];
+    [CommandArgument(0, "<type>")]
+    [Description("The job type (a handler the nodes know, e.g. script, http, noop)")]
+    public string Type { get; set; } = "";
 
-    public static async Task<int> RunAsync(NodeClient node, CliArgs args, string[] words, Output o, CancellationToken ct)
+    [CommandOption("--payload <JSON|@file>")]
+    [Description("The job's payload: JSON, or @path to a file holding it")]
+    public string? Payload { get; set; }
+
+    [CommandOption("--priority <N>")]
+    [Description("-100..100; the highest runs first")]
+    public string? Priority { get; set; }
+
+    [CommandOption("--queue <Q>")]
+    [Description("The queue to submit to")]
+    public string? Queue { get; set; }
+
+    [CommandOption("--wait")]
+    [Description("Wait until the job ends; exit 1 unless it completed")]
+    public bool Wait { get; set; }
+
+    public override ValidationResult Validate()
     {
-        var sub = words.FirstOrDefault() ?? throw new UsageException("usage: jobctl jobs submit|show|list|cancel|wait|tail");
-        var rest = words.Skip(1).ToArray();
-        switch (sub)
-        {
-            case "submit":
-                return await SubmitAsync(node, args, rest, o, ct);
-            case "show":
-            {
-                var id = Jobctl.Expect(rest, "jobs show <id>", 1)[0];
-                args.EnsureAllRead();
-                var job = await node.GetAsync("/api/jobs/" + Uri.EscapeDataString(id), ct);
-                if (o.Json) o.JsonValue(job);
-                else Describe(o, job);
-                return Jobctl.Ok;
-            }
-            case "list":
-            {
-                Jobctl.Expect(rest, "jobs list [--status S] [--type T] [--queue Q] [--batch ID] [--limit N]", 0);
-                var query = new List<string>();
-                foreach (var (opt, param) in new[] { ("--status", "status"), ("--type", "type"), ("--queue", "queue"), ("--batch", "batchId"), ("--tenant", "tenant") })
-                    if (args.Option(opt) is { } v) query.Add($"{param}={Uri.EscapeDataString(v)}");
-                query.Add($"limit={args.IntOption("--limit", 1, 1000) ?? 20}");
-                args.EnsureAllRead();
-                var page = await node.GetAsync("/api/jobs?" + string.Join("&", query), ct);
-                if (o.Json) { o.JsonValue(page); return Jobctl.Ok; }
-                var items = page.Items("items").ToList();
-                o.Table(["id", "type", "queue", "status", "attempts", "created"],
-                    items.Select(j => (IReadOnlyList<string>)[j.Str("id"), j.Str("type"), j.Str("queue"), j.Str("status"), j.Str("attempts"), j.Str("createdAt")]));
-                o.Line($"{items.Count} job(s){(page.Str("nextCursor") is { Length: > 0 } ? "; more with the API's cursor" : "")}");
-                return Jobctl.Ok;
-            }
-            case "cancel":
-            {
-                var id = Jobctl.Expect(rest, "jobs cancel <id>", 1)[0];
-                args.EnsureAllRead();
-                var job = await node.PostAsync($"/api/jobs/{Uri.EscapeDataString(id)}/cancel", null, ct);
-                if (o.Json) o.JsonValue(job);
-                else o.Line($"{job.Str("id")} {job.Str("status")}");
-                return Jobctl.Ok;
-            }
-            case "wait":
-            {
-                var id = Jobctl.Expect(rest, "jobs wait <id>", 1)[0];
-                args.EnsureAllRead();
-                return Finish(o, await WaitAsync(node, id, ct));
-            }
-            case "tail":
-            {
-                var id = Jobctl.Expect(rest, "jobs tail <id>", 1)[0];
-                args.EnsureAllRead();
-                await TailAsync(node, id, o, ct);
-                return Finish(o, await node.GetAsync("/api/jobs/" + Uri.EscapeDataString(id), ct), quiet: true);
-            }
-            default:
-                throw new UsageException($"unknown command 'jobs {sub}'; try jobctl --help");
-        }
+        if (WholeNumber.Check("--priority", Priority, -100, 100) is { Successful: false } range) return range;
+        if (Payload is ['@', .. var path])
+            return File.Exists(path) ? ValidationResult.Success() : ValidationResult.Error($"--payload file '{path}' does not exist");
+        return Payload is null || JobPayload.Problem(Payload) is not { } problem
+            ? ValidationResult.Success()
+            : ValidationResult.Error($"--payload is not valid JSON: {problem}");
     }
+}
 
-    private static async Task<int> SubmitAsync(NodeClient node, CliArgs args, string[] words, Output o, CancellationToken ct)
+public sealed class JobsSubmitCommand(CliSession session) : NodeCommand<SubmitSettings>(session)
+{
+    protected override async Task<int> RunAsync(NodeClient node, SubmitSettings settings, Output o, CancellationToken ct)
     {
-        var type = Jobctl.Expect(words, "jobs submit <type> [--payload JSON|@file] [--priority N] [--queue Q] [--wait]", 1)[0];
-        var body = new Dictionary<string, object?> { ["type"] = type };
-        if (args.Option("--payload") is { } payload)
-        {
-            if (payload.StartsWith('@'))
-            {
-                var path = payload[1..];
-                if (!File.Exists(path)) throw new UsageException($"--payload file '{path}' does not exist");
-                payload = await File.ReadAllTextAsync(path, ct);
-            }
-            try
-            {
-                body["payload"] = JsonDocument.Parse(payload).RootElement.Clone();
-            }
-            catch (JsonException e)
-            {
-                throw new UsageException($"--payload is not valid JSON: {e.Message}");
-            }
-        }
-        if (args.IntOption("--priority", -100, 100) is { } priority) body["priority"] = priority;
-        if (args.Option("--queue") is { } queue) body["queue"] = queue;
-        var wait = args.Flag("--wait");
-        args.EnsureAllRead();
+        var body = new Dictionary<string, object?> { ["type"] = settings.Type };
+        if (settings.Payload is { } payload) body["payload"] = await JobPayload.ReadAsync(payload, ct);
+        if (WholeNumber.Of(settings.Priority) is { } priority) body["priority"] = priority;
+        if (settings.Queue is { } queue) body["queue"] = queue;
         var job = await node.PostAsync("/api/jobs", body, ct);
-        if (!wait)
+        if (!settings.Wait)
         {
             if (o.Json) o.JsonValue(job);
             else o.Line($"{job.Str("id")} {job.Str("status")}");
             return Jobctl.Ok;
         }
         if (!o.Json) o.Line($"{job.Str("id")} submitted; waiting");
-        return Finish(o, await WaitAsync(node, job.Str("id"), ct));
+        return JobText.Finish(o, await JobText.WaitAsync(node, job.Str("id"), ct));
     }
+}
 
-    /// <summary>Polls the job until it is terminal (a dropped SSE connection cannot lose the end this way).</summary>
-    internal static async Task<JsonElement> WaitAsync(NodeClient node, string id, CancellationToken ct)
+public sealed class JobIdSettings : GlobalSettings
+{
+    [CommandArgument(0, "<id>")]
+    [Description("The job's id")]
+    public string Id { get; set; } = "";
+}
+
+public sealed class JobsShowCommand(CliSession session) : NodeCommand<JobIdSettings>(session)
+{
+    protected override async Task<int> RunAsync(NodeClient node, JobIdSettings settings, Output o, CancellationToken ct)
     {
-        var delay = TimeSpan.FromMilliseconds(100);
-        while (true)
-        {
-            var job = await node.GetAsync("/api/jobs/" + Uri.EscapeDataString(id), ct);
-            if (Terminal.Contains(job.Str("status"))) return job;
-            await Task.Delay(delay, ct);
-            delay = TimeSpan.FromMilliseconds(Math.Min(1000, delay.TotalMilliseconds * 1.5));
-        }
+        var job = await node.GetAsync("/api/jobs/" + Uri.EscapeDataString(settings.Id), ct);
+        if (o.Json) o.JsonValue(job);
+        else JobText.Describe(o, job);
+        return Jobctl.Ok;
     }
+}
 
-    /// <summary>Follows the job's event stream, printing each event and a progress bar, until it ends.</summary>
-    private static async Task TailAsync(NodeClient node, string id, Output o, CancellationToken ct)
+public sealed class JobsCancelCommand(CliSession session) : NodeCommand<JobIdSettings>(session)
+{
+    protected override async Task<int> RunAsync(NodeClient node, JobIdSettings settings, Output o, CancellationToken ct)
     {
-        await using var stream = await node.StreamAsync($"/api/jobs/{Uri.EscapeDataString(id)}/events", ct);
-        using var reader = new StreamReader(stream);
-        string? name = null;
-        while (await reader.ReadLineAsync(ct) is { } line)
-        {
-            if (line.StartsWith("event: ", StringComparison.Ordinal)) name = line[7..];
-            else if (line.StartsWith("data: ", StringComparison.Ordinal))
-            {
-                var e = JsonDocument.Parse(line[6..]).RootElement;
-                if (o.Json) { o.Writer.WriteLine(line[6..]); continue; }
-                if (name == "progress" && e.Prop("progress") is { ValueKind: JsonValueKind.Object } p)
-                    o.Line($"{e.Str("at")} progress {Output.Bar((p.Prop("percent").ValueKind == JsonValueKind.Number ? p.Prop("percent").GetDouble() : 0) / 100)} {p.Str("stage")} {p.Str("message")}".TrimEnd());
-                else
-                    o.Line($"{e.Str("at")} {name}{(e.Str("attempt") is { Length: > 0 } a ? " #" + a : "")} {e.Str("node")} {e.Str("detail")}".TrimEnd());
-            }
-        }
+        var job = await node.PostAsync($"/api/jobs/{Uri.EscapeDataString(settings.Id)}/cancel", null, ct);
+        if (o.Json) o.JsonValue(job);
+        else o.Line($"{job.Str("id")} {job.Str("status")}");
+        return Jobctl.Ok;
     }
+}
 
-    private static int Finish(Output o, JsonElement job, bool quiet = false)
-    {
-        if (!quiet)
-        {
-            if (o.Json) o.JsonValue(job);
-            else Describe(o, job);
-        }
-        return job.Str("status") == "completed"
-            ? Jobctl.Ok
-            : throw new CommandFailedException($"job {job.Str("id")} ended {job.Str("status")}: {job.Prop("error").Str("kind")} {job.Prop("error").Str("message")}".TrimEnd());
-    }
+public sealed class JobsWaitCommand(CliSession session) : NodeCommand<JobIdSettings>(session)
+{
+    protected override async Task<int> RunAsync(NodeClient node, JobIdSettings settings, Output o, CancellationToken ct) =>
+        JobText.Finish(o, await JobText.WaitAsync(node, settings.Id, ct));
+}
 
-    private static void Describe(Output o, JsonElement job)
+public sealed class ListSettings : GlobalSettings
+{
+    [CommandOption("--status <S>")]
+    [Description("Only jobs in this status (pending, running, completed, failed, cancelled…)")]
+    public string? Status { get; set; }
+
+    [CommandOption("--type <T>")]
+    [Description("Only jobs of this type")]
+    public string? Type { get; set; }
+
+    [CommandOption("--queue <Q>")]
+    [Description("Only jobs of this queue")]
+    public string? Queue { get; set; }
+
+    [CommandOption("--batch <ID>")]
+    [Description("Only jobs of this batch")]
+    public string? Batch { get; set; }
+
+    [CommandOption("--tenant <TENANT>", IsHidden = true)]
+    public string? Tenant { get; set; }
+
+    [CommandOption("--limit <N>")]
+    [Description("At most this many, 1..1000")]
+    [DefaultValue("20")]
+    public string Limit { get; set; } = "20";
+
+    public override ValidationResult Validate() => WholeNumber.Check("--limit", Limit, 1, 1000);
+}
+
+public sealed class JobsListCommand(CliSession session) : NodeCommand<ListSettings>(session)
+{
+    protected override async Task<int> RunAsync(NodeClient node, ListSettings settings, Output o, CancellationToken ct)
     {
-        o.Line($"id:        {job.Str("id")}");
-        o.Line($"type:      {job.Str("type")}  queue: {job.Str("queue")}  priority: {job.Str("priority")}");
-        o.Line($"status:    {job.Str("status")}  attempts: {job.Str("attempts")}/{job.Str("maxAttempts")}  node: {job.Str("node")}");
-        if (job.Prop("result").ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)) o.Line($"result:    {job.Prop("result").GetRawText()}");
-        if (job.Prop("error").ValueKind == JsonValueKind.Object) o.Line($"error:     {job.Prop("error").Str("kind")}: {job.Prop("error").Str("message")}");
-        foreach (var h in job.Items("history"))
-            o.Line($"  {h.Str("at")} {h.Str("event")}{(h.Str("attempt") is { Length: > 0 } a ? " #" + a : "")} {h.Str("detail")}".TrimEnd());
+        var query = new List<string>();
+        foreach (var (value, param) in new[] { (settings.Status, "status"), (settings.Type, "type"), (settings.Queue, "queue"), (settings.Batch, "batchId"), (settings.Tenant, "tenant") })
+            if (value is not null) query.Add($"{param}={Uri.EscapeDataString(value)}");
+        query.Add($"limit={WholeNumber.Of(settings.Limit)}");
+        var page = await node.GetAsync("/api/jobs?" + string.Join("&", query), ct);
+        if (o.Json) { o.JsonValue(page); return Jobctl.Ok; }
+        var items = page.Items("items").ToList();
+        o.Table(["id", "type", "queue", "status", Column.Number("attempts"), "created"],
+            items.Select(j => (IReadOnlyList<string>)[j.Str("id"), j.Str("type"), j.Str("queue"), j.Str("status"), j.Str("attempts"), j.Str("createdAt")]));
+        o.Line($"{items.Count} job(s){(page.Str("nextCursor") is { Length: > 0 } ? "; more with the API's cursor" : "")}");
+        return Jobctl.Ok;
     }
 }

@@ -1,27 +1,38 @@
 using System.Text.Json;
+using Spectre.Console;
 
 namespace Jobs.Cli;
 
-/// <summary>What a command prints: a table, lines, or (with --json) the node's JSON as is.</summary>
-public sealed class Output(TextWriter writer, bool json)
+/// <summary>What a command prints: Spectre tables, plain lines, or (with --json) the node's JSON as is.</summary>
+public sealed class Output(IAnsiConsole console, TextWriter writer, bool json, TableBorder table, bool live)
 {
     public bool Json => json;
-    public TextWriter Writer => writer;
 
+    /// <summary>stdout is a terminal that can redraw: progress is shown as a live bar instead of a line per update.</summary>
+    public bool Live => live;
+
+    public IAnsiConsole Console => console;
+
+    /// <summary>A line as is (never wrapped: ids, addresses and JSON stay copyable).</summary>
     public void Line(string text = "") => writer.WriteLine(text);
 
     public void JsonValue(JsonElement value) =>
         writer.WriteLine(JsonSerializer.Serialize(value, new JsonSerializerOptions { WriteIndented = true }));
 
-    /// <summary>Left-aligned columns separated by " | ", a header and a rule.</summary>
-    public void Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
+    /// <summary>
+    /// A table with a header row; cells are plain text (never markup). On a terminal narrower than the
+    /// table the other columns wrap, not the first (the row's address or id).
+    /// </summary>
+    public void Table(IReadOnlyList<Column> columns, IEnumerable<IReadOnlyList<string>> rows)
     {
-        var all = rows.ToList();
-        var widths = headers.Select((h, i) => Math.Max(h.Length, all.Count == 0 ? 0 : all.Max(r => r[i].Length))).ToArray();
-        string Row(IReadOnlyList<string> cells) => string.Join(" | ", cells.Select((c, i) => c.PadRight(widths[i]))).TrimEnd();
-        writer.WriteLine(Row(headers));
-        writer.WriteLine(string.Join("-+-", widths.Select(w => new string('-', w))));
-        foreach (var r in all) writer.WriteLine(Row(r));
+        var t = new Table().Border(table);
+        for (var i = 0; i < columns.Count; i++)
+        {
+            var column = new TableColumn(new Text(columns[i].Header)) { NoWrap = i == 0 };
+            t.AddColumn(columns[i].Numeric ? column.RightAligned() : column);
+        }
+        foreach (var r in rows) t.AddRow(r.Select(cell => new Text(cell)));
+        console.Write(t);
     }
 
     /// <summary>"[#########.........]  45%" for a fraction 0..1.</summary>
@@ -33,24 +44,10 @@ public sealed class Output(TextWriter writer, bool json)
     }
 }
 
-internal static class JsonExtensions
+/// <summary>A table column: its header, and whether it holds numbers (right-aligned).</summary>
+public sealed record Column(string Header, bool Numeric = false)
 {
-    public static string Str(this JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v)
-            ? v.ValueKind switch
-            {
-                JsonValueKind.String => v.GetString()!,
-                JsonValueKind.Null or JsonValueKind.Undefined => "",
-                JsonValueKind.True => "yes",
-                JsonValueKind.False => "no",
-                JsonValueKind.Array => string.Join(",", v.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString() : x.GetRawText())),
-                _ => v.GetRawText(),
-            }
-            : "";
+    public static implicit operator Column(string header) => new(header);
 
-    public static JsonElement Prop(this JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) ? v : default;
-
-    public static IEnumerable<JsonElement> Items(this JsonElement e, string name) =>
-        e.Prop(name) is { ValueKind: JsonValueKind.Array } a ? a.EnumerateArray() : [];
+    public static Column Number(string header) => new(header, Numeric: true);
 }

@@ -1,0 +1,34 @@
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Jobs.Cli;
+
+/// <summary>
+/// A command that talks to one node: --node (or JOBS_URL) and --api-key (or JOBS_API_KEY) resolved
+/// against the environment and checked before anything is sent, then a client and an output.
+/// Failures are exceptions (exit 1 or 3); a command returns <see cref="Jobctl.Ok"/>.
+/// </summary>
+public abstract class NodeCommand<TSettings>(CliSession session) : AsyncCommand<TSettings> where TSettings : GlobalSettings
+{
+    public const string DefaultNode = "http://localhost:5080";
+
+    public override ValidationResult Validate(CommandContext context, TSettings settings)
+    {
+        if (context.Remaining.Raw.Count > 0)
+            return ValidationResult.Error($"unexpected {string.Join(' ', context.Remaining.Raw.Select(a => $"'{a}'"))} after --");
+        var url = NodeUrl(settings);
+        return Uri.TryCreate(url, UriKind.Absolute, out var node) && node.Scheme is "http" or "https"
+            ? ValidationResult.Success()
+            : ValidationResult.Error($"--node must be an http(s) URL, not '{url}'");
+    }
+
+    public sealed override async Task<int> ExecuteAsync(CommandContext context, TSettings settings, CancellationToken cancellationToken)
+    {
+        using var client = new NodeClient(new Uri(NodeUrl(settings)), settings.ApiKey ?? session.Env("JOBS_API_KEY"), TimeSpan.FromSeconds(30));
+        return await RunAsync(client, settings, session.Output(settings.Json), cancellationToken);
+    }
+
+    protected abstract Task<int> RunAsync(NodeClient node, TSettings settings, Output o, CancellationToken ct);
+
+    private string NodeUrl(TSettings settings) => settings.Node ?? session.Env("JOBS_URL") ?? DefaultNode;
+}
