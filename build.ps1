@@ -1,7 +1,7 @@
 #!/usr/bin/env pwsh
-# Thin wrapper over dotnet.   ./build.ps1 build | test | run | bench | clean
+# Thin wrapper over dotnet.   ./build.ps1 build | test | format | run | bench | clean
 #                             ./build.ps1 docker-build | docker-up [workers] | docker-down [-v] | docker-e2e
-param([ValidateSet('build', 'test', 'run', 'bench', 'clean', 'docker-build', 'docker-up', 'docker-down', 'docker-e2e')][string]$Target = 'build',
+param([ValidateSet('build', 'test', 'format', 'run', 'bench', 'clean', 'docker-build', 'docker-up', 'docker-down', 'docker-e2e')][string]$Target = 'build',
       [Parameter(ValueFromRemainingArguments = $true)][string[]]$Rest)
 $ErrorActionPreference = 'Stop'
 Set-Location $PSScriptRoot
@@ -15,6 +15,7 @@ function Invoke-Compose([string[]]$ComposeArgs) {
 switch ($Target) {
     'build' { dotnet build Actors.sln -c Release @Rest }
     'test'  { dotnet test Actors.sln @Rest }
+    'format' { dotnet format Actors.sln @Rest }
     'run'   { dotnet run --project src/Cluster.Node @Rest }
     'bench' { if ($Rest) { dotnet run -c Release --project bench -- @Rest } else { dotnet run -c Release --project bench -- all } }
     'clean' { dotnet clean Actors.sln; Remove-Item -Recurse -Force data -ErrorAction SilentlyContinue }

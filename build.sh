@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Thin wrapper over dotnet; the twin of build.ps1 for machines without PowerShell.
-#   ./build.sh build | test | run | bench [scenario] | clean
+#   ./build.sh build | test | format | run | bench [scenario] | clean
 #   ./build.sh docker-build | docker-up [workers] | docker-down | docker-e2e
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -16,6 +16,7 @@ compose() {
 case "$target" in
   build) dotnet build Actors.sln -c Release "$@" ;;
   test)  dotnet test Actors.sln "$@" ;;
+  format) dotnet format Actors.sln "$@" ;;
   run)   dotnet run --project src/Cluster.Node "$@" ;;
   bench) dotnet run -c Release --project bench -- "${@:-all}" ;;
   clean) dotnet clean Actors.sln && rm -rf data ;;
@@ -23,5 +24,5 @@ case "$target" in
   docker-up)    compose up -d --build --scale worker="${1:-3}" ;;
   docker-down)  compose down "$@" ;;
   docker-e2e)   docker/e2e.sh ;;
-  *) echo "usage: $0 build|test|run|bench|clean|docker-build|docker-up [workers]|docker-down [-v]|docker-e2e" >&2; exit 2 ;;
+  *) echo "usage: $0 build|test|format|run|bench|clean|docker-build|docker-up [workers]|docker-down [-v]|docker-e2e" >&2; exit 2 ;;
 esac

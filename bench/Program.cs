@@ -1,6 +1,6 @@
 using Jobs.Bench;
-using Results = Jobs.Bench.Results;
 using Jobs.Bench.Scenarios;
+using Results = Jobs.Bench.Results;
 
 // Benchmarks, side by side with Hangfire on the same PostgreSQL (started here, like the tests do).
 // Usage: dotnet run -c Release --project bench -- [all|throughput|latency|ceiling|failover|backlog|journal-burst]

@@ -43,7 +43,7 @@ app.MapUsageEndpoints();
 
 var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Jobs.Node");
 log.LogInformation("jobs node: persistence={Persistence} data={DataDir} cluster={Host}:{Port} capacity={Capacity} partitions={Partitions} handlers={Handlers}",
-    options.Storage.Persistence, Path.GetFullPath(options.Storage.DataDir), options.Cluster.Host, options.Cluster.Port,
+    options.Storage.Persistence, Path.GetFullPath(options.Storage.DataDir), Jobs.Actors.Membership.ClusterHostName.Resolve(options.Cluster.Host), options.Cluster.Port,
     options.Node.Capacity, options.Partitions.Count, string.Join(",", app.Services.GetRequiredService<JobHandlerRegistry>().Types));
 if (apiKeys.Configured)
     log.LogInformation("API keys: {Count} configured; every /api route needs Authorization: Bearer <key>", apiKeys.Count);

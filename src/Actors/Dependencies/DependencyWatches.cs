@@ -29,8 +29,8 @@ public sealed class DependencyWatches(IActorRef self, IActorRef? router, Partiti
     public void Watch(IEnumerable<JobRecord> waiting)
     {
         foreach (var job in waiting)
-        foreach (var dep in job.WaitingFor)
-            (router ?? self).Tell(new WatchJob(layout.PartitionOf(dep), dep, job.Id), self);
+            foreach (var dep in job.WaitingFor)
+                (router ?? self).Tell(new WatchJob(layout.PartitionOf(dep), dep, job.Id), self);
     }
 
     /// <summary>A watch of one of this partition's jobs.</summary>

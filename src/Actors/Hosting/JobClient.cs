@@ -40,7 +40,11 @@ public sealed class JobClient(IActorRef region, IJobReadStore readStore, JobsOpt
         var s = await _lanes.SubmitAsync(new SubmitJob(Partition(id), id, spec, batchId), ct);
         var view = s.View ?? await ReadStore.GetAsync(id, ct) ?? new JobView
         {
-            Id = id, Type = spec.Type, Queue = spec.Queue, Tenant = spec.Tenant, Status = JobStatus.Completed,
+            Id = id,
+            Type = spec.Type,
+            Queue = spec.Queue,
+            Tenant = spec.Tenant,
+            Status = JobStatus.Completed,
         };
         return (view, s.Created);
     }

@@ -1,10 +1,10 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Jobs.Actors.Partitions;
 using Jobs.Messages;
 using Jobs.Messages.Serialization;
-using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 

@@ -87,8 +87,17 @@ public static partial class BatchEndpoints
     /// <summary>The API's batch view (docs/api.md): counts, status and the coordinator's node.</summary>
     private static object Public(BatchView v) => new
     {
-        id = v.Id, tenant = v.Tenant, total = v.Total, pending = v.Pending, running = v.Running, completed = v.Completed,
-        failed = v.Failed, cancelled = v.Cancelled, status = v.Status, node = v.Node, jobIds = v.JobIds,
+        id = v.Id,
+        tenant = v.Tenant,
+        total = v.Total,
+        pending = v.Pending,
+        running = v.Running,
+        completed = v.Completed,
+        failed = v.Failed,
+        cancelled = v.Cancelled,
+        status = v.Status,
+        node = v.Node,
+        jobIds = v.JobIds,
     };
 
     [GeneratedRegex("^[A-Za-z0-9_.-]{1,128}$")]

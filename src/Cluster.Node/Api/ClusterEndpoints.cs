@@ -3,8 +3,8 @@ using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Jobs.Actors.Hosting;
-using Jobs.Actors.Placement;
 using Jobs.Actors.Observability;
+using Jobs.Actors.Placement;
 using Jobs.Messages;
 
 namespace Jobs.Node.Api;

@@ -108,7 +108,9 @@ public static partial class JobEndpoints
             var q = request.Query;
             return await Page(store, new JobQuery
             {
-                DeadLettersOnly = true, Limit = Limit(q["limit"]), Cursor = Nonempty(q["cursor"]),
+                DeadLettersOnly = true,
+                Limit = Limit(q["limit"]),
+                Cursor = Nonempty(q["cursor"]),
                 Tenant = request.HttpContext.Principal().ListTenant(Nonempty(q["tenant"])),
             }, ct);
         }

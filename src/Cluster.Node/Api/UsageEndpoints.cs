@@ -37,13 +37,18 @@ public static class UsageEndpoints
             to = to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             days = days.Select(d => new
             {
-                day = d.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), jobs = d.Jobs,
-                promptTokens = d.PromptTokens, completionTokens = d.CompletionTokens, costUsd = d.CostUsd,
+                day = d.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                jobs = d.Jobs,
+                promptTokens = d.PromptTokens,
+                completionTokens = d.CompletionTokens,
+                costUsd = d.CostUsd,
             }),
             total = new
             {
-                jobs = days.Sum(d => d.Jobs), promptTokens = days.Sum(d => d.PromptTokens),
-                completionTokens = days.Sum(d => d.CompletionTokens), costUsd = days.Sum(d => d.CostUsd),
+                jobs = days.Sum(d => d.Jobs),
+                promptTokens = days.Sum(d => d.PromptTokens),
+                completionTokens = days.Sum(d => d.CompletionTokens),
+                costUsd = days.Sum(d => d.CostUsd),
             },
             limits = new { jobsPerDay = limits.JobsPerDay, tokensPerDay = limits.TokensPerDay },
         }, ApiJson.Options);

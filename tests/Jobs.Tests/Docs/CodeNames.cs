@@ -24,16 +24,16 @@ public sealed class CodeNames
     private CodeNames()
     {
         foreach (var assembly in Assemblies())
-        foreach (var type in TypesOf(assembly))
-        {
-            var name = type.Name.Split('`')[0];
-            if (name.Contains('<')) continue; // compiler-generated
-            if (!_types.TryGetValue(name, out var list)) _types[name] = list = [];
-            list.Add(type);
-            for (var ns = type.Namespace; !string.IsNullOrEmpty(ns); ns = ns.Contains('.') ? ns[..ns.LastIndexOf('.')] : null) _namespaces.Add(ns);
-            if (!IsProject(assembly)) continue;
-            foreach (var m in type.GetMembers(Everything)) _members.Add(m.Name);
-        }
+            foreach (var type in TypesOf(assembly))
+            {
+                var name = type.Name.Split('`')[0];
+                if (name.Contains('<')) continue; // compiler-generated
+                if (!_types.TryGetValue(name, out var list)) _types[name] = list = [];
+                list.Add(type);
+                for (var ns = type.Namespace; !string.IsNullOrEmpty(ns); ns = ns.Contains('.') ? ns[..ns.LastIndexOf('.')] : null) _namespaces.Add(ns);
+                if (!IsProject(assembly)) continue;
+                foreach (var m in type.GetMembers(Everything)) _members.Add(m.Name);
+            }
     }
 
     public bool IsType(string name) => _types.ContainsKey(name);

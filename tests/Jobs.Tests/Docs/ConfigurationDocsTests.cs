@@ -18,11 +18,11 @@ public sealed class ConfigurationDocsTests
     {
         var missing = SettingNames.All.Select(a => a.Env).Where(env => !Page.Contains($"`{env}`", StringComparison.Ordinal)).ToList();
         foreach (var section in typeof(JobsOptions).GetProperties().Where(p => p.CanWrite))
-        foreach (var setting in section.PropertyType.GetProperties().Where(p => p.CanWrite))
-        {
-            var key = $"{JobsOptions.Section}:{section.Name}:{setting.Name}";
-            if (!Page.Contains($"`{key}`", StringComparison.Ordinal)) missing.Add(key);
-        }
+            foreach (var setting in section.PropertyType.GetProperties().Where(p => p.CanWrite))
+            {
+                var key = $"{JobsOptions.Section}:{section.Name}:{setting.Name}";
+                if (!Page.Contains($"`{key}`", StringComparison.Ordinal)) missing.Add(key);
+            }
         Assert.True(missing.Count == 0, "not in docs/configuration.md: " + string.Join(", ", missing));
     }
 
@@ -33,15 +33,15 @@ public sealed class ConfigurationDocsTests
         var found = 0;
         foreach (var assembly in CodeNames.ProjectAssemblies.Where(a => a.GetName().Name is "Cluster.Node")
                      .Concat([typeof(JobsOptions).Assembly, typeof(global::Jobs.Handlers.BuiltIn.NoopHandler).Assembly]))
-        foreach (var type in assembly.GetTypes().Where(t => !t.Name.Contains('<') && !NotTunables.Contains(t.Name)))
-        foreach (var field in type.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly))
-        {
-            var tunable = (field.IsLiteral && field.FieldType is var t && (t == typeof(int) || t == typeof(long) || t == typeof(double)))
-                          || (field.IsInitOnly && field.FieldType == typeof(TimeSpan));
-            if (!tunable) continue;
-            found++;
-            if (!Page.Contains($"`{type.Name}.{field.Name}`", StringComparison.Ordinal)) missing.Add($"{type.Name}.{field.Name}");
-        }
+            foreach (var type in assembly.GetTypes().Where(t => !t.Name.Contains('<') && !NotTunables.Contains(t.Name)))
+                foreach (var field in type.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly))
+                {
+                    var tunable = (field.IsLiteral && field.FieldType is var t && (t == typeof(int) || t == typeof(long) || t == typeof(double)))
+                                  || (field.IsInitOnly && field.FieldType == typeof(TimeSpan));
+                    if (!tunable) continue;
+                    found++;
+                    if (!Page.Contains($"`{type.Name}.{field.Name}`", StringComparison.Ordinal)) missing.Add($"{type.Name}.{field.Name}");
+                }
         Assert.True(found > 30, $"only {found} constants found: the scan does not see the assemblies");
         Assert.True(missing.Count == 0, "constants not in docs/configuration.md: " + string.Join(", ", missing));
     }

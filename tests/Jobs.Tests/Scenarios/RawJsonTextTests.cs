@@ -1,10 +1,10 @@
 using Akka.Actor;
+using Jobs.Actors.Attempts;
 using Jobs.Actors.Hosting;
+using Jobs.Actors.Partitions;
+using Jobs.Actors.ReadModel;
 using Jobs.Actors.Settings;
 using Jobs.Actors.Storage;
-using Jobs.Actors.ReadModel;
-using Jobs.Actors.Attempts;
-using Jobs.Actors.Partitions;
 using Jobs.Messages;
 using Jobs.Tests.Support;
 using Xunit;

@@ -70,7 +70,10 @@ public sealed class FakeChatCompletions : IAsyncDisposable
         }
         await http.Response.WriteAsJsonAsync(new
         {
-            id = "c1", @object = "chat.completion", created, model,
+            id = "c1",
+            @object = "chat.completion",
+            created,
+            model,
             choices = new[] { new { index = 0, message = new { role = "assistant", content = a.Content }, finish_reason = "stop" } },
             usage,
         });

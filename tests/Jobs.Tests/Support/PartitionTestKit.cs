@@ -1,12 +1,12 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.TestKit;
-using Jobs.Actors.Placement;
+using Jobs.Actors.Attempts;
 using Jobs.Actors.Hosting;
+using Jobs.Actors.Partitions;
+using Jobs.Actors.Placement;
 using Jobs.Actors.Settings;
 using Jobs.Actors.Storage;
-using Jobs.Actors.Attempts;
-using Jobs.Actors.Partitions;
 using Jobs.Messages;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
@@ -79,16 +79,16 @@ public abstract class PartitionTestKit : Akka.TestKit.Xunit2.TestKit
 
     protected static JobSpec Spec(string type, string? payload = null, int priority = 0, int maxAttempts = 3,
         int initialBackoffMs = 10, int timeoutMs = 300_000, DateTimeOffset? runAt = null, string? key = null) => new()
-    {
-        Type = type,
-        Payload = payload,
-        Priority = priority,
-        MaxAttempts = maxAttempts,
-        Backoff = new BackoffPolicy(initialBackoffMs, 60_000, 0),
-        TimeoutMs = timeoutMs,
-        RunAt = runAt,
-        IdempotencyKey = key,
-    };
+        {
+            Type = type,
+            Payload = payload,
+            Priority = priority,
+            MaxAttempts = maxAttempts,
+            Backoff = new BackoffPolicy(initialBackoffMs, 60_000, 0),
+            TimeoutMs = timeoutMs,
+            RunAt = runAt,
+            IdempotencyKey = key,
+        };
 
     protected long JournalRows()
     {

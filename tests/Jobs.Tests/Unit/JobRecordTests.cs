@@ -40,7 +40,11 @@ public sealed class JobRecordTests
         var compact = Accepted();
         var spelledOut = new JobRecord
         {
-            Id = "j1", Spec = compact.Spec, BatchId = "b1", Status = JobStatus.Pending, CreatedAt = T0,
+            Id = "j1",
+            Spec = compact.Spec,
+            BatchId = "b1",
+            Status = JobStatus.Pending,
+            CreatedAt = T0,
             History = [new HistoryEntry(T0, HistoryEvents.Accepted, null, null, "batch b1")],
         };
         var read = JsonSerializer.Deserialize<JobRecord>(JsonSerializer.Serialize(compact, JobsSerializer.Options), JobsSerializer.Options);

@@ -38,8 +38,18 @@ public sealed class SerializerTests : IDisposable
         };
         var record = new JobRecord
         {
-            Id = "j1", Spec = spec, BatchId = "b1", Status = JobStatus.Failed, Attempts = 5, Order = 3, CreatedAt = T,
-            StartedAt = T.AddSeconds(1), CompletedAt = T.AddSeconds(2), RunAt = null, Node = "n:1", Result = null,
+            Id = "j1",
+            Spec = spec,
+            BatchId = "b1",
+            Status = JobStatus.Failed,
+            Attempts = 5,
+            Order = 3,
+            CreatedAt = T,
+            StartedAt = T.AddSeconds(1),
+            CompletedAt = T.AddSeconds(2),
+            RunAt = null,
+            Node = "n:1",
+            Result = null,
             Error = new JobError(FailureKind.Permanent, "bad"),
             History = [new HistoryEntry(T, "accepted", null, null, "batch b1"), new HistoryEntry(T.AddSeconds(1), "started", 1, "n:1", null)],
         };
