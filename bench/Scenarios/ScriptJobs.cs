@@ -23,7 +23,7 @@ public static class ScriptJobs
             ["JOBS_CAPACITY"] = "4",
             ["JOBS_HANDLER_ASSEMBLIES"] = "", // another build may not load this build's test handlers
         });
-        await using var node = await NodeProcess.StartAsync(Path.Combine(Path.GetTempPath(), "jobs-bench", "script-" + Guid.NewGuid().ToString("N")), env: env, nodeDll: nodeDll);
+        await using var node = await NodeProcess.StartAsync(TestPaths.NewTempDir("bench-script"), env: env, nodeDll: nodeDll);
         await Sequential(node, "noop", null, 20); // warm-up: JIT, partitions, the sandbox's first workers
         await Sequential(node, "script", "1 + 1", 50);
         var noop = await Sequential(node, "noop", null, sequential);
