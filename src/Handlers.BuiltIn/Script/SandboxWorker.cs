@@ -21,13 +21,14 @@ public sealed class SandboxWorker
     private SandboxWorker(Process process)
     {
         _process = process;
+        ProcessId = process.Id;
         _stderrDrain = DrainStderrAsync();
     }
 
-    public int ProcessId => _process.Id;
+    /// <summary>Its process id, kept: the <see cref="Process"/> is disposed once the worker is killed, while the memory watch may still ask.</summary>
+    public int ProcessId { get; }
     public int ScriptsRun { get; private set; }
     public DateTime IdleSince { get; private set; } = DateTime.UtcNow;
-    public bool HasExited => _process.HasExited;
 
     /// <summary>Starts a worker and waits for its <see cref="WorkerReady"/>; kills it if that does not come in time.</summary>
     public static async Task<SandboxWorker> StartAsync(ProcessSpawner spawner, ProcessStartInfo info, TimeSpan readyWithin)
@@ -79,12 +80,12 @@ public sealed class SandboxWorker
         }
     }
 
-    /// <summary>The worker's resident memory, from /proc (0 once it is gone).</summary>
+    /// <summary>The worker's resident memory, from /proc (0 once it is gone). Never throws: a timer calls it.</summary>
     public long RssBytes()
     {
         try
         {
-            var fields = File.ReadAllText($"/proc/{_process.Id}/statm").Split(' ');
+            var fields = File.ReadAllText($"/proc/{ProcessId}/statm").Split(' ');
             return long.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) * Environment.SystemPageSize;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
@@ -129,7 +130,7 @@ public sealed class SandboxWorker
         {
             _process.StandardInput.Close();
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
         {
             // already gone
         }

@@ -44,6 +44,19 @@ public sealed class SandboxPoolTests
     }
 
     [Fact]
+    public async Task A_killed_worker_reads_as_using_no_memory_rather_than_throwing()
+    {
+        // The memory watch is a timer that may fire after the worker was killed (and its Process
+        // disposed); an exception there would be unhandled and end the node.
+        using var spawner = new ProcessSpawner();
+        var worker = await SandboxWorker.StartAsync(spawner, HostileWorker(FrameCodec.Encode(new WorkerReady(2)))(), TimeSpan.FromSeconds(30));
+        Assert.True(worker.RssBytes() > 0);
+        await worker.KillAsync();
+        Assert.Equal(0, worker.RssBytes());
+        worker.Retire();
+    }
+
+    [Fact]
     public async Task Each_script_gets_a_fresh_engine_in_a_reused_worker()
     {
         await using var pool = new SandboxPool(new SandboxSettings { WarmWorkers = 0 }, defaultWorkers: 1);

@@ -199,8 +199,9 @@ public sealed class SandboxTests(ITestOutputHelper output)
             var ids = new List<string>();
             for (var i = 0; i < 2; i++) ids.Add((await node.SubmitAsync(Script("sleep(60000); 1", timeoutMs: 120_000))).GetProperty("id").GetString()!);
             foreach (var id in ids) await node.WaitForStatusAsync(id, "running");
-            var workers = ProcessTree.SandboxWorkersOf(node.Pid);
-            Assert.True(workers.Count >= 2, $"expected the running scripts' workers, found {workers.Count}");
+            // a job is running once its runner started; its worker may still be starting
+            var workers = await Eventually.Until(() => Task.FromResult(ProcessTree.SandboxWorkersOf(node.Pid)), w => w.Count >= 2,
+                TimeSpan.FromSeconds(60), "the running scripts' two workers");
             node.Signal("KILL"); // the node alone, not its process tree
             Assert.True(await node.WaitForExitAsync(TimeSpan.FromSeconds(10)), "the node did not die");
             await Eventually.Until(() => Task.FromResult(workers.All(w => !ProcessTree.IsAlive(w))), TimeSpan.FromSeconds(10),
