@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Jobs.Actors.Membership;
 
 namespace Jobs.Tests.Support;
 
@@ -9,22 +10,10 @@ public static class TestCertificates
     private static readonly OidCollection ServerAndClient = [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")];
 
     /// <summary>
-    /// A self-signed certificate for both ends of a TLS connection, its own root (as
-    /// <c>openssl req -x509</c> makes one), so it can also stand in a list of trusted certificates.
+    /// A self-signed certificate for both ends of a TLS connection, its own root, as
+    /// <c>Cluster.Node cluster-cert</c> makes one (so it can also stand in a list of trusted certificates).
     /// </summary>
-    public static X509Certificate2 SelfSigned(string subject)
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(
-            X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.KeyCertSign, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(ServerAndClient, false));
-        var keyId = new X509SubjectKeyIdentifierExtension(request.PublicKey, false);
-        request.CertificateExtensions.Add(keyId);
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromSubjectKeyIdentifier(keyId));
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-    }
+    public static X509Certificate2 SelfSigned(string subject) => ClusterCertificate.CreateSelfSigned(subject, DateTimeOffset.UtcNow.AddDays(30));
 
     /// <summary>A CA certificate (with its key) that can issue node certificates.</summary>
     public static X509Certificate2 Authority(string subject)
@@ -53,7 +42,7 @@ public static class TestCertificates
     public static string WritePkcs12(X509Certificate2 certificate, string dir, string name, string password)
     {
         var path = Path.Combine(dir, name);
-        File.WriteAllBytes(path, certificate.Export(X509ContentType.Pkcs12, password));
+        File.WriteAllBytes(path, ClusterCertificate.ToPkcs12(certificate, password));
         return path;
     }
 
