@@ -3,8 +3,9 @@ using Jobs.Bench.Scenarios;
 using Results = Jobs.Bench.Results;
 
 // Benchmarks, side by side with Hangfire on the same PostgreSQL (started here, like the tests do).
-// Usage: dotnet run -c Release --project bench -- [all|throughput|latency|ceiling|failover|backlog|journal-burst]
+// Usage: dotnet run -c Release --project bench -- [all|throughput|latency|ceiling|failover|backlog|journal-burst|script]
 //        [--runs 3] [--jobs 20000] [--hangfire-jobs 5000] [--capacity 256] [--burst-jobs 100000] [--burst-calls 6,24]
+//        [--script-jobs 200] [--script-batch 2000] [--compare-node PATH --compare-label NAME]
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 int Opt(string name, int fallback) => Arg(name) is { } v ? int.Parse(v) : fallback;
@@ -18,10 +19,15 @@ var burstJobs = Opt("--burst-jobs", 100_000);
 if (Arg("--burst-calls") is { } levels)
     JournalBurst.CallLevels = levels.Split(',').Select(int.Parse).ToArray();
 BenchNodes.Capacity = capacity;
-var known = new[] { "all", Throughput.Name, Latency.Name, Ceiling.Name, Failover.Name, Backlog.Name, "throughput-cluster", "throughput-postgres", BacklogState.Name, JournalBurst.Name };
+var scriptJobs = Opt("--script-jobs", 200);
+var scriptBatch = Opt("--script-batch", 2000);
+// another build of the node, measured beside this one by the script scenario (e.g. before a change)
+var compareNode = Arg("--compare-node");
+var compareLabel = Arg("--compare-label") ?? "compared";
+var known = new[] { "all", Throughput.Name, Latency.Name, Ceiling.Name, Failover.Name, Backlog.Name, "throughput-cluster", "throughput-postgres", BacklogState.Name, JournalBurst.Name, ScriptJobs.Name };
 if (!known.Contains(scenario))
 {
-    Console.Error.WriteLine($"usage: bench [{string.Join('|', known)}] [--runs N] [--jobs N] [--hangfire-jobs N] [--capacity N] [--burst-jobs N] [--burst-calls N,N]");
+    Console.Error.WriteLine($"usage: bench [{string.Join('|', known)}] [--runs N] [--jobs N] [--hangfire-jobs N] [--capacity N] [--burst-jobs N] [--burst-calls N,N] [--script-jobs N] [--script-batch N] [--compare-node PATH] [--compare-label NAME]");
     return 2;
 }
 bool Runs(string s) => scenario == "all" || scenario == s;
@@ -107,6 +113,13 @@ try
                 Console.WriteLine($"failover ({system}), run {r + 1}/{runs}");
                 await Guard(() => Failover.Measure(results, pg, system, env));
             }
+        }
+    if (Runs(ScriptJobs.Name))
+        for (var r = 0; r < runs; r++)
+        {
+            Console.WriteLine($"script, run {r + 1}/{runs}");
+            await Guard(() => ScriptJobs.Measure(results, "jobs-sqlite-1node", null, scriptJobs, scriptBatch));
+            if (compareNode is not null) await Guard(() => ScriptJobs.Measure(results, $"jobs-sqlite-1node-{compareLabel}", compareNode, scriptJobs, scriptBatch));
         }
     if (Runs(Backlog.Name) || scenario == BacklogState.Name)
         BacklogState.Measure(results, 100_000);

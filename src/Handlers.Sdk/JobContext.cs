@@ -14,8 +14,12 @@ public sealed class JobContext(
     string tenant,
     TimeSpan timeout,
     IJobProgressSink progress,
-    ILogger? logger = null)
+    ILogger? logger = null,
+    int maxResultBytes = JobContext.DefaultMaxResultBytes)
 {
+    /// <summary>The largest result the engine stores unless configured otherwise: 1 MiB of JSON.</summary>
+    public const int DefaultMaxResultBytes = 1024 * 1024;
+
     public string JobId { get; } = jobId;
     public string Type { get; } = type;
     /// <summary>1-based.</summary>
@@ -25,6 +29,9 @@ public sealed class JobContext(
     public string Tenant { get; } = tenant;
     /// <summary>The attempt's time limit (the job's timeoutMs).</summary>
     public TimeSpan Timeout { get; } = timeout;
+
+    /// <summary>The largest result (bytes of JSON) the engine stores; a larger one fails the attempt, permanently.</summary>
+    public int MaxResultBytes { get; } = maxResultBytes;
 
     /// <summary>A logger whose every line carries this job's id and attempt (as log scope <c>JobId</c>, <c>Attempt</c>).</summary>
     public ILogger Logger { get; } = logger is null ? NullLogger.Instance : new JobScopedLogger(logger, jobId, attempt);

@@ -14,3 +14,9 @@ public class TransientJobException(string message, Exception? inner = null, Time
 
 /// <summary>The attempt ran out of time (the handler's own limit, e.g. a sandbox timeout).</summary>
 public class JobTimeoutException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The process that ran the attempt died or had to be stopped (out of memory, a stack overflow, a
+/// broken sandbox): kind <c>crashed</c>, permanent — running it again would crash again.
+/// </summary>
+public class CrashedJobException(string message, Exception? inner = null) : PermanentJobException(message, inner);

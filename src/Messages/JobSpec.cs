@@ -5,7 +5,8 @@ namespace Jobs.Messages;
 
 public enum JobStatus { Pending, Scheduled, Running, Completed, Failed, Cancelled }
 
-public enum FailureKind { Transient, Permanent, Timeout, Cancelled, Dependency }
+/// <summary>How an attempt failed. <c>Crashed</c>: the process that ran it died or was stopped (permanent). Appended only: the journal stores names.</summary>
+public enum FailureKind { Transient, Permanent, Timeout, Cancelled, Dependency, Crashed }
 
 public sealed record BackoffPolicy(int InitialMs = 1000, int MaxMs = 60_000, double Jitter = 0.2)
 {

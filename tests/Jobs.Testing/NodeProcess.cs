@@ -17,11 +17,11 @@ public sealed partial class NodeProcess : IAsyncDisposable
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ITestOutputHelper? _output;
 
-    private NodeProcess(string dataDir, IReadOnlyDictionary<string, string> env, ITestOutputHelper? output)
+    private NodeProcess(string dataDir, IReadOnlyDictionary<string, string> env, ITestOutputHelper? output, string? nodeDll)
     {
         DataDir = dataDir;
         _output = output;
-        var psi = new ProcessStartInfo("dotnet", [TestPaths.NodeDll])
+        var psi = new ProcessStartInfo("dotnet", [nodeDll ?? TestPaths.NodeDll])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -34,6 +34,8 @@ public sealed partial class NodeProcess : IAsyncDisposable
         psi.Environment["JOBS_CLUSTER_PORT"] = "0";
         psi.Environment["JOBS_HANDLER_ASSEMBLIES"] = TestPaths.TestHandlersDll;
         psi.Environment["DOTNET_gcServer"] = "0";
+        // no sandbox worker until a script needs one: most test nodes run none, and each warm worker costs a runtime's start
+        psi.Environment["JOBS_SANDBOX_WARM"] = "0";
         foreach (var (k, v) in env) psi.Environment[k] = v;
         _process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => OnLine(e.Data);
@@ -48,10 +50,11 @@ public sealed partial class NodeProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts a node and waits until it listens; with <paramref name="waitReady"/>, until /readyz says ready.</summary>
+    /// <param name="nodeDll">another build of the node (a benchmark comparing two builds); default: this build's.</param>
     public static async Task<NodeProcess> StartAsync(string dataDir, ITestOutputHelper? output = null,
-        IReadOnlyDictionary<string, string>? env = null, bool waitReady = true)
+        IReadOnlyDictionary<string, string>? env = null, bool waitReady = true, string? nodeDll = null)
     {
-        var node = new NodeProcess(dataDir, env ?? new Dictionary<string, string>(), output);
+        var node = new NodeProcess(dataDir, env ?? new Dictionary<string, string>(), output, nodeDll);
         try
         {
             var exited = node._process.WaitForExitAsync();
@@ -70,7 +73,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a node without waiting for anything (for a node expected to stop by itself); <see cref="Http"/> is unset.</summary>
-    public static NodeProcess Launch(string dataDir, ITestOutputHelper? output, IReadOnlyDictionary<string, string> env) => new(dataDir, env, output);
+    public static NodeProcess Launch(string dataDir, ITestOutputHelper? output, IReadOnlyDictionary<string, string> env) => new(dataDir, env, output, null);
 
     /// <summary>Everything the node has written to stdout and stderr so far.</summary>
     public string Log()

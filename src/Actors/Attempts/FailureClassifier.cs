@@ -6,8 +6,18 @@ namespace Jobs.Actors.Attempts;
 /// <summary>Maps a failure to its kind: the supervision strategy's decision input. Pure.</summary>
 public static class FailureClassifier
 {
-    /// <summary>The kind, the message, and the least wait before a retry the handler asked for (a Retry-After).</summary>
-    public static (FailureKind Kind, string Message, TimeSpan? RetryAfter) Classify(Exception e)
+    /// <summary>The kind, the message (at most <paramref name="maxMessageChars"/>), and the least wait before a retry the handler asked for (a Retry-After).</summary>
+    public static (FailureKind Kind, string Message, TimeSpan? RetryAfter) Classify(Exception e, int maxMessageChars)
+    {
+        var (kind, message, retryAfter) = Classify(e);
+        return (kind, Cap(message, maxMessageChars), retryAfter);
+    }
+
+    /// <summary>A message cut to <paramref name="max"/> characters, saying how much was cut.</summary>
+    public static string Cap(string message, int max) =>
+        message.Length <= max ? message : string.Concat(message.AsSpan(0, max), $"… ({message.Length - max} more characters)");
+
+    private static (FailureKind Kind, string Message, TimeSpan? RetryAfter) Classify(Exception e)
     {
         if (e is not JobAttemptFailedException f)
             return (FailureKind.Transient, $"runner crashed: {e.GetType().Name}: {e.Message}", null);
@@ -16,6 +26,7 @@ public static class FailureClassifier
         if (f.TimedOut) return (FailureKind.Timeout, cause.Message, null);
         return cause switch
         {
+            CrashedJobException => (FailureKind.Crashed, cause.Message, null),
             PermanentJobException => (FailureKind.Permanent, cause.Message, null),
             JobTimeoutException or TimeoutException => (FailureKind.Timeout, cause.Message, null),
             TransientJobException t => (FailureKind.Transient, cause.Message, t.RetryAfter),

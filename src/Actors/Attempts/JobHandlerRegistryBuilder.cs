@@ -1,6 +1,7 @@
 using Jobs.Handlers;
 using Jobs.Handlers.BuiltIn;
 using Jobs.Handlers.BuiltIn.Llm;
+using Jobs.Handlers.BuiltIn.Script;
 
 namespace Jobs.Actors.Attempts;
 
@@ -18,14 +19,16 @@ public sealed class JobHandlerRegistryBuilder
     public JobHandlerRegistryBuilder Add<THandler>(string type) where THandler : IJobHandler, new() =>
         Add(type, () => new THandler());
 
-    /// <summary>The built-in job types: <c>noop</c>, <c>script</c>, <c>http</c> (deny-all unless hosts are allowed) and <c>llm</c> (off unless an endpoint is set).</summary>
-    public JobHandlerRegistryBuilder AddBuiltIns(HttpJobSettings? http = null, LlmSettings? llm = null, ScriptLimits? scriptLimits = null)
+    /// <summary>
+    /// The built-in job types: <c>noop</c>, <c>http</c> (deny-all unless hosts are allowed), <c>llm</c>
+    /// (off unless an endpoint is set) and, given a sandbox pool, <c>script</c>.
+    /// </summary>
+    public JobHandlerRegistryBuilder AddBuiltIns(HttpJobSettings? http = null, LlmSettings? llm = null, SandboxPool? sandbox = null)
     {
-        var limits = scriptLimits ?? ScriptLimits.Default;
         var httpSettings = http ?? HttpJobSettings.DenyAll;
         var llmSettings = llm ?? LlmSettings.None;
         Add("noop", () => NoopHandler.Instance);
-        Add("script", () => new ScriptHandler(limits));
+        if (sandbox is not null) Add("script", () => new ScriptHandler(sandbox));
         Add("http", () => new HttpHandler(httpSettings));
         Add("llm", () => new LlmHandler(llmSettings));
         return this;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using Akka.Actor;
 using Jobs.Actors.Dedupe;
 using Jobs.Actors.Observability;
@@ -33,6 +34,9 @@ public sealed class JobRunner : UntypedActor, IWithTimers
     private readonly AttemptOptions _settings;
     private readonly CancellationTokenSource _cts = new();
     private bool _cancelRequested;
+    /// <summary>The attempt's time is up: its token is cancelled and it ends as a timeout once the handler has stopped.</summary>
+    private bool _timedOut;
+    private bool _handlerStarted;
     private JobProgress? _unsentProgress;
     private DateTime _lastProgressSent = DateTime.MinValue;
     private Activity? _activity;
@@ -66,20 +70,33 @@ public sealed class JobRunner : UntypedActor, IWithTimers
                 Context.Parent.Tell(new AttemptSucceeded(_job.Id, _attempt, h.ResultJson, h.SourceJobId));
                 _reported = true;
                 break;
+            case HandlerSucceeded or HandlerFailed when _timedOut:
+                Fail(TimeoutFailure(), timedOut: true);
+                break;
             case HandlerSucceeded m:
                 Succeed(m.Result);
                 break;
             case HandlerFailed m:
                 Fail(m.Error, timedOut: false);
                 break;
+            case TimedOut when !_handlerStarted:
+                Fail(TimeoutFailure(), timedOut: true); // still waiting for a dedupe claim: nothing runs
+                break;
             case TimedOut:
-                Fail(new JobTimeoutException($"attempt ran longer than timeoutMs={_job.Spec.TimeoutMs}"), timedOut: true);
+                // The attempt ends when its handler has stopped — a sandbox worker killed and gone, a
+                // token observed — so the node's slot is free only when the work is; or after the grace.
+                _timedOut = true;
+                _cts.Cancel();
+                Timers.StartSingleTimer("grace", new GraceExpired(), _settings.CancelGracePeriod);
                 break;
             case CancelAttempt:
-                if (_cancelRequested) return;
+                if (_cancelRequested || _timedOut) return;
                 _cancelRequested = true;
                 _cts.Cancel();
                 Timers.StartSingleTimer("grace", new GraceExpired(), _settings.CancelGracePeriod);
+                break;
+            case GraceExpired when _timedOut:
+                Fail(TimeoutFailure(), timedOut: true);
                 break;
             case GraceExpired:
                 Fail(new OperationCanceledException("handler did not stop within the grace period"), timedOut: false);
@@ -131,10 +148,11 @@ public sealed class JobRunner : UntypedActor, IWithTimers
 
     private void StartHandler()
     {
+        _handlerStarted = true;
         var self = Self;
         var context = new JobContext(_job.Id, _job.Spec.Type, _attempt, _job.Spec.MaxAttempts, _job.Spec.Payload,
-            _job.Spec.Tenant, TimeSpan.FromMilliseconds(_job.Spec.TimeoutMs), new ProgressSink(self),
-            _handlers.LoggerFactory?.CreateLogger("Jobs.Handlers." + _job.Spec.Type));
+            _job.Spec.Tenant, TimeSpan.FromMilliseconds(_job.Spec.TimeoutMs), new ProgressSink(self, _settings.MaxProgressChars),
+            _handlers.LoggerFactory?.CreateLogger("Jobs.Handlers." + _job.Spec.Type), _settings.MaxResultBytes);
         var handlers = _handlers;
         var token = _cts.Token;
         // One span per attempt; the handler's own spans (HTTP calls…) become its children. The
@@ -169,6 +187,11 @@ public sealed class JobRunner : UntypedActor, IWithTimers
         catch (Exception e)
         {
             Fail(new PermanentJobException($"the handler's result is not serializable to JSON: {e.Message}", e), timedOut: false);
+            return;
+        }
+        if (json is not null && Encoding.UTF8.GetByteCount(json) is var bytes && bytes > _settings.MaxResultBytes)
+        {
+            Fail(new PermanentJobException($"the result is {bytes} bytes of JSON; the limit is {_settings.MaxResultBytes}"), timedOut: false);
             return;
         }
         SendProgress();
@@ -220,8 +243,13 @@ public sealed class JobRunner : UntypedActor, IWithTimers
     private static Exception Unwrap(Exception e) =>
         e is AggregateException { InnerExceptions.Count: 1 } a ? Unwrap(a.InnerExceptions[0]) : e;
 
-    private sealed class ProgressSink(IActorRef runner) : IJobProgressSink
+    private JobTimeoutException TimeoutFailure() => new($"attempt ran longer than timeoutMs={_job.Spec.TimeoutMs}");
+
+    private sealed class ProgressSink(IActorRef runner, int maxChars) : IJobProgressSink
     {
-        public void Report(ProgressReport progress) => runner.Tell(new JobProgress(progress.Stage, progress.Percent, progress.Message));
+        public void Report(ProgressReport progress) =>
+            runner.Tell(new JobProgress(Cut(progress.Stage), progress.Percent, Cut(progress.Message)));
+
+        private string? Cut(string? text) => text is null || text.Length <= maxChars ? text : text[..maxChars] + "…";
     }
 }

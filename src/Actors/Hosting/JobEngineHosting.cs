@@ -21,6 +21,7 @@ using Jobs.Actors.ReadModel;
 using Jobs.Actors.Settings;
 using Jobs.Actors.Storage;
 using Jobs.Actors.Usage;
+using Jobs.Handlers.BuiltIn.Script;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -47,15 +48,19 @@ public static class JobEngineHosting
     public static IServiceCollection AddJobEngine(this IServiceCollection services, JobsOptions options,
         Action<JobHandlerRegistryBuilder>? configureHandlers = null)
     {
-        var builder = new JobHandlerRegistryBuilder().AddBuiltIns(options.Http, options.Llm);
+        var sandbox = new SandboxPool(options.Sandbox, options.Node.Capacity);
+        var builder = new JobHandlerRegistryBuilder().AddBuiltIns(options.Http, options.Llm, sandbox);
         configureHandlers?.Invoke(builder);
         var handlers = builder.Build();
         var readStore = options.Storage.ReadStore();
 
         services.AddSingleton(options);
         services.AddSingleton(handlers);
+        services.AddSingleton(sandbox);
         services.AddSingleton<IJobReadStore>(readStore);
-        services.AddHostedService<StorageInitializer>(); // before AddAkka: hosted services start in order
+        // before AddAkka: hosted services start in order (and stop in reverse)
+        services.AddHostedService<StorageInitializer>();
+        services.AddHostedService<SandboxLifetime>();
         services.AddSingleton(sp =>
         {
             var registry = sp.GetRequiredService<ActorRegistry>();
@@ -189,6 +194,7 @@ public static class JobEngineHosting
                 (job, attempt) => JobRunner.Props(job, attempt, handlers, o.Attempts, results))
             {
                 ServedQueues = ServedQueues(o),
+                Attempts = o.Attempts,
                 ArchivedStatus = async id => (await readStore.GetAsync(id))?.Status,
                 Usage = registry.Get<UsageRegion>(),
             };

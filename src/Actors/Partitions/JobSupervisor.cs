@@ -117,7 +117,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
     /// </summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(-1, -1, e =>
     {
-        var (kind, message, retryAfter) = FailureClassifier.Classify(e);
+        var (kind, message, retryAfter) = FailureClassifier.Classify(e, _services.Attempts.MaxErrorChars);
         if (e is JobAttemptFailedException f) _attempts.Classified(f.JobId, new RunningAttempts.Failure(f.Attempt, kind, message, retryAfter));
         else _log.Error(e, "partition {0}: a job runner crashed", _partitionId);
         return Directive.Stop;

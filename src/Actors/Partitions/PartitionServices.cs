@@ -21,6 +21,9 @@ public sealed record PartitionServices(PartitionOptions Options, IActorRef Capac
     /// <summary>The read model's status of a job that left memory long ago, for dependency watches; null: none.</summary>
     public Func<string, Task<JobStatus?>>? ArchivedStatus { get; init; }
 
+    /// <summary>The attempts' settings the partition applies (the cap of an error message).</summary>
+    public AttemptOptions Attempts { get; init; } = new();
+
     /// <summary>The usage region, told the tokens of completed llm jobs; null: not counted.</summary>
     public IActorRef? Usage { get; init; }
 }

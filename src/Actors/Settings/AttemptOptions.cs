@@ -13,6 +13,18 @@ public sealed record AttemptOptions
     [Range(10, 60_000)]
     public int ProgressIntervalMs { get; init; } = 250;
 
+    /// <summary>The largest result an attempt may return (bytes of JSON); a larger one fails it, permanently.</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxResultBytes { get; init; } = Jobs.Handlers.JobContext.DefaultMaxResultBytes;
+
+    /// <summary>An attempt's error message is cut to this many characters (in the job, its history and the log).</summary>
+    [Range(256, 1_048_576)]
+    public int MaxErrorChars { get; init; } = 8 * 1024;
+
+    /// <summary>A progress message or stage is cut to this many characters.</summary>
+    [Range(16, 65_536)]
+    public int MaxProgressChars { get; init; } = 1000;
+
     public TimeSpan CancelGracePeriod => TimeSpan.FromMilliseconds(CancelGraceMs);
     public TimeSpan ProgressInterval => TimeSpan.FromMilliseconds(ProgressIntervalMs);
 }

@@ -1,5 +1,6 @@
 using Jobs.Handlers.BuiltIn;
 using Jobs.Handlers.BuiltIn.Llm;
+using Jobs.Handlers.BuiltIn.Script;
 
 namespace Jobs.Actors.Settings;
 
@@ -25,4 +26,6 @@ public sealed record JobsOptions
     public HttpJobSettings Http { get; init; } = new();
     /// <summary>The <c>llm</c> job type: off until an endpoint is set.</summary>
     public LlmSettings Llm { get; init; } = new();
+    /// <summary>The <c>script</c> job type: its sandbox worker processes and a script's limits.</summary>
+    public SandboxSettings Sandbox { get; init; } = new();
 }

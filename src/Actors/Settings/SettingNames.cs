@@ -50,6 +50,9 @@ public static class SettingNames
         new("JOBS_LLM_PRICES", "Jobs:Llm:Prices"),
         new("JOBS_LLM_MAX_REASKS", "Jobs:Llm:MaxReasks"),
         new("JOBS_LLM_TIMEOUT_MS", "Jobs:Llm:TimeoutMs"),
+        new("JOBS_SANDBOX_WORKERS", "Jobs:Sandbox:Workers"),
+        new("JOBS_SANDBOX_WARM", "Jobs:Sandbox:WarmWorkers"),
+        new("JOBS_SANDBOX_MEMORY_MB", "Jobs:Sandbox:MemoryMb"),
     ];
 
     /// <summary>The name a deployer knows a key by: its <c>JOBS_*</c> variable, else the key itself.</summary>

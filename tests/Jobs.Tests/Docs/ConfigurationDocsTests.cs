@@ -10,8 +10,8 @@ public sealed class ConfigurationDocsTests
 {
     private static readonly string Page = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "docs", "configuration.md"));
 
-    /// <summary>Constants that identify rather than tune (exit codes); everything else numeric or a duration is a tunable.</summary>
-    private static readonly HashSet<string> NotTunables = ["NodeExitCode"];
+    /// <summary>Constants that identify rather than tune (exit codes, the OS's numbers); everything else numeric or a duration is a tunable.</summary>
+    private static readonly HashSet<string> NotTunables = ["NodeExitCode", "ProcessLimits"];
 
     [Fact]
     public void Every_variable_and_every_key_of_the_settings_model_is_on_the_page()
@@ -32,7 +32,7 @@ public sealed class ConfigurationDocsTests
         var missing = new List<string>();
         var found = 0;
         foreach (var assembly in CodeNames.ProjectAssemblies.Where(a => a.GetName().Name is "Cluster.Node")
-                     .Concat([typeof(JobsOptions).Assembly, typeof(global::Jobs.Handlers.BuiltIn.NoopHandler).Assembly]))
+                     .Concat([typeof(JobsOptions).Assembly, typeof(global::Jobs.Handlers.BuiltIn.NoopHandler).Assembly, typeof(global::Jobs.Sandbox.Limits).Assembly]))
             foreach (var type in assembly.GetTypes().Where(t => !t.Name.Contains('<') && !NotTunables.Contains(t.Name)))
                 foreach (var field in type.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly))
                 {
