@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Docker end-to-end test of the deployment: the real docker/Dockerfile and
-# docker/docker-compose.yml on a real docker engine (1 seed + 3 workers + PostgreSQL).
+# docker/docker-compose.yml on a real docker engine (1 seed + 3 workers + PostgreSQL), with mutual
+# TLS between the nodes and secrets made for the run.
 #   docker/e2e.sh            (as root; installs docker.io, debootstrap, docker-compose, jq if missing)
-# Checks, each with a deadline: the cluster forms; 2,000 jobs through the published port all
+# Checks, each with a deadline: `cp .env.example .env && docker compose up` refuses to start and
+# the node refuses the example's admin key; the cluster forms over akka.ssl.tcp; a node without
+# the cluster certificate and one with a certificate of its own stay outside; 2,000 jobs through the published port all
 # complete; `docker kill` of a worker mid-run loses nothing; `docker network disconnect` of a
 # worker (a real partition): the majority downs it, the isolated node stops itself, work goes on,
 # reconnecting brings back no duplicate runs; a crashed and restarted seed rejoins the running
@@ -19,6 +22,7 @@ WORK=$(mktemp -d /tmp/jobs-e2e.XXXXXX)
 P=jobse2e$$
 NODE_IMAGE=jobs-node:e2e
 KEY=e2e-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+OUTSIDERS=()
 DOCKERD_PID=
 COMPOSE=()
 CHECKS=()
@@ -48,6 +52,8 @@ no_engine() {
 
 cleanup() {
   local rc=$?
+  if [ ${#OUTSIDERS[@]} -gt 0 ]; then docker rm -f "${OUTSIDERS[@]}" >/dev/null 2>&1 || true; fi
+  docker volume rm "$P-stranger-certs" >/dev/null 2>&1 || true
   if [ ${#COMPOSE[@]} -gt 0 ]; then
     compose down -v --remove-orphans -t 5 >/dev/null 2>&1 || true
   fi
@@ -78,6 +84,7 @@ command -v dockerd >/dev/null || missing+=(docker.io)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 command -v jq >/dev/null || missing+=(jq)
 command -v curl >/dev/null || missing+=(curl)
+command -v openssl >/dev/null || missing+=(openssl)
 if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null; then missing+=(docker-compose); fi
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
@@ -109,6 +116,27 @@ health=$(docker image inspect -f '{{json .Config.Healthcheck.Test}}' "$NODE_IMAG
 [[ "$health" == *healthz* ]] || fail "image has no /healthz health check: $health"
 check "image $NODE_IMAGE built from docker/Dockerfile: $(docker image inspect -f '{{.Size}}' "$NODE_IMAGE" | awk '{printf "%d MB", $1/1e6}'), user $user, health check on /healthz"
 
+# ---------------------------------------------------------------------------------------------
+# 2b. the example settings do not run: `cp .env.example .env && docker compose up` is refused
+# before anything is made, with how to make the secrets; the node refuses the example's admin key
+mkdir -p "$WORK/example"
+cp "$ROOT/docker/docker-compose.yml" "$ROOT/docker/e2e/docker-compose.e2e.yml" "$WORK/example/"
+cp "$ROOT/docker/.env.example" "$WORK/example/.env"
+if (cd "$WORK/example" && "${COMPOSE_CMD[@]}" -p "${P}ex" -f docker-compose.yml -f docker-compose.e2e.yml up -d --no-build) >"$WORK/example.log" 2>&1; then
+  (cd "$WORK/example" && "${COMPOSE_CMD[@]}" -p "${P}ex" -f docker-compose.yml -f docker-compose.e2e.yml down -v -t 5) >/dev/null 2>&1 || true
+  fail "compose up with docker/.env.example as .env started: $(cat "$WORK/example.log")"
+fi
+grep -F 'openssl rand' "$WORK/example.log" >/dev/null || fail "compose up with .env.example failed without saying how to make a secret: $(cat "$WORK/example.log")"
+[ -z "$(docker ps -aq --filter "label=com.docker.compose.project=${P}ex")" ] || fail "compose up with .env.example created containers"
+example_key=$(sed -n 's/^JOBS_API_KEYS=//p' "$ROOT/docker/.env.example")
+if docker run --rm --network none -e JOBS_API_KEYS="$example_key" "$NODE_IMAGE" >"$WORK/example-key.log" 2>&1; then
+  fail "a node started with the admin key of docker/.env.example"
+fi
+grep -F 'openssl rand -hex 32' "$WORK/example-key.log" >/dev/null || fail "the node refused the example key without saying how to make one: $(tail -n 5 "$WORK/example-key.log")"
+example_var=$(grep -oE "(POSTGRES_PASSWORD|JOBS_CLUSTER_TLS_CERT_PASSWORD|JOBS_API_KEYS)" "$WORK/example.log" | head -n 1)
+example_said=$(grep -oF -m1 'make one with `openssl rand -hex 24` (docker/.env.example)' "$WORK/example.log" || true)
+check "cp .env.example .env && compose up refused, nothing created: $example_var: $example_said; the node refuses the example's admin key: $(grep -F -m1 'openssl rand' "$WORK/example-key.log" | sed 's/.*JOBS_API_KEYS/JOBS_API_KEYS/' | cut -c1-160)"
+
 log "building jobctl on the host"
 dotnet publish "$ROOT/src/Cluster.Cli" -c Release -o "$WORK/jobctl" -v q -nologo >"$WORK/jobctl-build.log" 2>&1 \
   || { tail -n 20 "$WORK/jobctl-build.log"; fail "building jobctl"; }
@@ -126,6 +154,7 @@ JOBS_API_KEYS=$KEY:default:admin
 JOBS_HTTP_PORT=$PORT
 JOBS_HTTP_BIND=127.0.0.1
 JOBS_STOP_GRACE=90s
+JOBS_CLUSTER_TLS_CERT_PASSWORD=e2e-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 EOF
 # E2E_ENV="K=V;…": extra compose settings for an experiment (e.g. showing a check fails without a fix)
 tr ';' '\n' <<<"${E2E_ENV:-}" | sed '/^$/d' >>"$WORK/e2e.env"
@@ -235,12 +264,12 @@ reruns_only_from() {
   done
 }
 container_ip() { docker inspect -f "{{with index .NetworkSettings.Networks \"$NET\"}}{{.IPAddress}}{{end}}" "$1"; }
-removed() { local j; j=$(get_ok /api/cluster) && jq -e --arg a "akka.tcp://jobs@$1" 'any(.members[]; .address == $a) | not' <<<"$j" >/dev/null; }
+removed() { local j; j=$(get_ok /api/cluster) && jq -e --arg a "akka.ssl.tcp://jobs@$1" 'any(.members[]; .address == $a) | not' <<<"$j" >/dev/null; }
 # (grep without -q reads to the end: with -q, docker logs could die of SIGPIPE after the match,
 # which pipefail turns into "not found" — as soon as a restarted container logs past the line)
 logs_say() { docker logs "$1" 2>&1 | grep -F -- "$2" >/dev/null; }
 
-log "compose up: postgres, seed, worker x3 (project $P, API on $BASE)"
+log "compose up: certs, postgres, seed, worker x3 (project $P, API on $BASE)"
 compose up -d --no-build --scale worker=3 >"$WORK/up.log" 2>&1 || { cat "$WORK/up.log"; fail "compose up"; }
 mapfile -t WORKERS < <(compose ps -q worker)
 [ ${#WORKERS[@]} = 3 ] || fail "expected 3 worker containers, got ${#WORKERS[@]}"
@@ -249,6 +278,49 @@ SEED=$(compose ps -q seed)
 wait_until 240 "4 members up (1 seed + 3 workers)" members_up 4
 listed=$(get_ok /api/cluster | jq -r '[.members[] | .address + " " + .status] | join(", ")') || fail "GET /api/cluster: $(cat "$WORK/status")"
 check "cluster formed: $listed"
+get_ok /api/cluster | jq -e '(.self | startswith("akka.ssl.tcp://")) and all(.members[]; .address | startswith("akka.ssl.tcp://"))' >/dev/null \
+  || fail "the nodes do not talk TLS: $(get_ok /api/cluster | jq -c '[.self, (.members[] | .address)]')"
+certs_log=$(compose logs --no-color certs 2>&1 | grep -F 'cluster certificate' | tail -n 1)
+check "mutual TLS between the nodes (every member akka.ssl.tcp://): ${certs_log#*| }"
+
+# ---------------------------------------------------------------------------------------------
+# 3b. on the cluster network, a node without the cluster certificate and one with a certificate
+# of its own try to join through the seed; both stay outside. The stranger trusts the cluster's
+# (public) certificate besides its own, so its side of the handshake passes: what turns it away
+# is the seed's check of the certificate it presents.
+CLUSTER_PW=$(sed -n 's/^JOBS_CLUSTER_TLS_CERT_PASSWORD=//p' "$WORK/e2e.env")
+STRANGER_PW=stranger-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')
+docker volume create "$P-stranger-certs" >/dev/null
+docker run --rm --network none -v "$P-stranger-certs:/certs" -e JOBS_CLUSTER_TLS_CERT_PASSWORD="$STRANGER_PW" \
+  "$NODE_IMAGE" cluster-cert /certs/cluster.p12 >"$WORK/stranger-cert.log" 2>&1 || fail "cluster-cert for the stranger: $(cat "$WORK/stranger-cert.log")"
+# public_pem <volume> <password>: the certificate (no key) of the volume's cluster.p12, as PEM
+public_pem() {
+  docker run --rm --network none --entrypoint cat -v "$1:/certs:ro" "$NODE_IMAGE" /certs/cluster.p12 \
+    | openssl pkcs12 -nokeys -passin "pass:$2" | openssl x509
+}
+{ public_pem "${P}_certs" "$CLUSTER_PW" && public_pem "$P-stranger-certs" "$STRANGER_PW"; } >"$WORK/trust.pem" || fail "reading the certificates' public parts"
+STRANGER_THUMB=$(public_pem "$P-stranger-certs" "$STRANGER_PW" | openssl x509 -noout -fingerprint -sha1 | sed 's/.*=//; s/://g')
+docker run --rm -i --network none --entrypoint sh -v "$P-stranger-certs:/certs" "$NODE_IMAGE" -c 'cat > /certs/trust.pem' <"$WORK/trust.pem"
+OUTSIDERS=("$P-plain" "$P-stranger")
+docker run -d --name "$P-plain" --network "$NET" -e JOBS_CLUSTER_HOST=auto -e JOBS_CLUSTER_SEEDS=dns:seed:4053 \
+  "$NODE_IMAGE" >/dev/null
+docker run -d --name "$P-stranger" --network "$NET" -v "$P-stranger-certs:/certs:ro" -e JOBS_CLUSTER_HOST=auto -e JOBS_CLUSTER_SEEDS=dns:seed:4053 \
+  -e JOBS_CLUSTER_TLS_CERT=/certs/cluster.p12 -e JOBS_CLUSTER_TLS_CERT_PASSWORD="$STRANGER_PW" -e JOBS_CLUSTER_TLS_CA=/certs/trust.pem \
+  "$NODE_IMAGE" >/dev/null
+SEED_IP=$(container_ip "$(compose ps -q seed)")
+wait_until 120 "the node without a certificate fails to associate with the seed" logs_say "$P-plain" "Association failed with akka.tcp://jobs@$SEED_IP:4053"
+wait_until 120 "the seed refuses the stranger's certificate ($STRANGER_THUMB)" logs_say "$(compose ps -q seed)" "($STRANGER_THUMB) is not trusted by this cluster"
+for o in "${OUTSIDERS[@]}"; do
+  ip=$(container_ip "$o")
+  get_ok /api/cluster | jq -e --arg ip "@$ip:" '.members | length == 4 and all(.[]; .address | contains($ip) | not)' >/dev/null \
+    || fail "$o ($ip) got into the cluster: $(get_ok /api/cluster | jq -c '[.members[] | .address + " " + .status]')"
+done
+plain_said=$(docker logs "$P-plain" 2>&1 | grep -F -m1 'Association failed with' | grep -o 'Association failed with [^ ]*' || true)
+seed_said=$(docker logs "$(compose ps -q seed)" 2>&1 | grep -F -m1 "($STRANGER_THUMB) is not trusted" | grep -o 'refused the connection.*' | cut -c1-160 || true)
+docker rm -f "${OUTSIDERS[@]}" >/dev/null
+OUTSIDERS=()
+docker volume rm "$P-stranger-certs" >/dev/null
+check "outsiders on the cluster network stay outside (still 4 members): without a certificate ($plain_said); with a certificate of its own, the seed $seed_said"
 wait_until 120 "the seed container reports healthy" \
   bash -c "[ \"\$(docker inspect -f '{{.State.Health.Status}}' $SEED)\" = healthy ]"
 check "seed health check (docker HEALTHCHECK → /healthz): healthy"

@@ -8,6 +8,8 @@ using Jobs.Node.Security;
 
 if (args is [HealthCheckCommand.Name, ..])
     return await HealthCheckCommand.RunAsync(args);
+if (args is [ClusterCertCommand.Name, ..])
+    return await ClusterCertCommand.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
 // The JOBS_* variables of the deployment contract, over appsettings.json; bound and checked once.

@@ -72,6 +72,15 @@ public sealed partial class NodeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts a node without waiting for anything (for a node expected to stop by itself); <see cref="Http"/> is unset.</summary>
+    public static NodeProcess Launch(string dataDir, ITestOutputHelper? output, IReadOnlyDictionary<string, string> env) => new(dataDir, env, output, null);
+
+    /// <summary>Everything the node has written to stdout and stderr so far.</summary>
+    public string Log()
+    {
+        lock (_log) return File.Exists(Path.Combine(DataDir, "node.log")) ? File.ReadAllText(Path.Combine(DataDir, "node.log")) : "";
+    }
+
     public async Task WaitReadyAsync() =>
         await Eventually.Until(async () =>
         {

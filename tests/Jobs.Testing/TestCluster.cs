@@ -31,16 +31,32 @@ public sealed class TestCluster(string db, ITestOutputHelper? output) : IAsyncDi
         return cluster;
     }
 
-    /// <summary>Adds one more node (a new port) with extra environment; returns its index.</summary>
-    public async Task<int> AddNodeAsync(Dictionary<string, string>? extraEnv = null)
+    /// <summary>
+    /// Adds one more node (a new port) with extra environment; returns its index. Without
+    /// <paramref name="waitReady"/> it only waits for the node's HTTP port (for a node that is not
+    /// expected to join).
+    /// </summary>
+    public async Task<int> AddNodeAsync(Dictionary<string, string>? extraEnv = null, bool waitReady = true)
     {
         Ports.Add(PostgresServer.FreePort());
         var index = Ports.Count - 1;
-        Nodes.Add(await StartNodeAsync(index, extraEnv));
+        Nodes.Add(await StartNodeAsync(index, extraEnv, waitReady));
         return index;
     }
 
-    private Task<NodeProcess> StartNodeAsync(int i, Dictionary<string, string>? extraEnv)
+    /// <summary>Launches one more node with extra environment and waits for nothing (for a node expected to stop by itself); returns its index.</summary>
+    public int LaunchNode(Dictionary<string, string>? extraEnv = null)
+    {
+        Ports.Add(PostgresServer.FreePort());
+        var index = Ports.Count - 1;
+        Nodes.Add(NodeProcess.Launch(TestPaths.NewTempDir($"node{index}-"), output, Env(index, extraEnv)));
+        return index;
+    }
+
+    private Task<NodeProcess> StartNodeAsync(int i, Dictionary<string, string>? extraEnv, bool waitReady = true) =>
+        NodeProcess.StartAsync(TestPaths.NewTempDir($"node{i}-"), output, Env(i, extraEnv), waitReady);
+
+    private Dictionary<string, string> Env(int i, Dictionary<string, string>? extraEnv)
     {
         var env = new Dictionary<string, string>
         {
@@ -51,7 +67,7 @@ public sealed class TestCluster(string db, ITestOutputHelper? output) : IAsyncDi
             ["JOBS_CAPACITY"] = "4",
         };
         foreach (var (k, v) in extraEnv ?? []) env[k] = v;
-        return NodeProcess.StartAsync(TestPaths.NewTempDir($"node{i}-"), output, env);
+        return env;
     }
 
     public Task WaitMembersUpAsync(int count) =>

@@ -6,6 +6,7 @@ using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Routing;
 using Akka.Cluster.Sharding;
+using Akka.Event;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using Akka.Routing;
@@ -98,22 +99,41 @@ public static class JobEngineHosting
     public static string NodeName(Address address) => $"{address.Host}:{address.Port}";
 
     /// <summary>
-    /// Remoting on the node's host and port, cluster membership with its roles and seeds (resolved
-    /// now, at start: <c>auto</c> hosts and <c>dns:</c> seeds), DistributedPubSub, the quarantine
-    /// watcher and the members gauge. Without seeds the node forms a cluster of its own.
+    /// Remoting on the node's host and port (mutual TLS when JOBS_CLUSTER_TLS_CERT is set:
+    /// <see cref="ClusterTls"/>), cluster membership with its roles and seeds (resolved now, at
+    /// start: <c>auto</c> hosts and <c>dns:</c> seeds), DistributedPubSub, the quarantine watcher
+    /// and the members gauge. Without seeds the node forms a cluster of its own.
     /// </summary>
     public static AkkaConfigurationBuilder WithMembership(this AkkaConfigurationBuilder b, JobsOptions o)
     {
+        var tls = ClusterTls.Load(o.Cluster);
+        var protocol = tls is null ? "akka.tcp" : "akka.ssl.tcp";
         var seeds = SeedList.Expand(o.Cluster.Seeds, System.Net.Dns.GetHostAddresses, SeedList.FirstSeedWait)
-            .Select(s => s.Contains("://", StringComparison.Ordinal) ? s : $"akka.tcp://{SystemName}@{s}")
+            .Select(s => s.Contains("://", StringComparison.Ordinal) ? s : $"{protocol}://{SystemName}@{s}")
             .ToArray();
+        var remoting = new RemoteOptions { HostName = ClusterHostName.Resolve(o.Cluster.Host), Port = o.Cluster.Port };
+        if (tls is not null)
+        {
+            remoting.EnableSsl = true;
+            remoting.Ssl = new SslOptions
+            {
+                X509Certificate = tls.Certificate,
+                RequireMutualAuthentication = true,
+                ValidateCertificateHostname = false,
+                SuppressValidation = false,
+                CustomValidator = tls.Validator,
+            };
+        }
         return b
-            .WithRemoting(ClusterHostName.Resolve(o.Cluster.Host), o.Cluster.Port)
+            .WithRemoting(remoting)
             .WithClustering(new ClusterOptions { Roles = Roles(o).ToArray(), SeedNodes = seeds })
             .WithDistributedPubSub(null!)
             .WithActors((system, _) =>
             {
                 var cluster = Cluster.Get(system);
+                if (tls is not null) system.Log.Info("cluster TLS on (mutual): {0}", tls.Describe());
+                else if (!ClusterHostName.IsLoopback(cluster.SelfAddress.Host))
+                    system.Log.Warning("cluster TLS off: any process that reaches {0} can join this cluster; set JOBS_CLUSTER_TLS_CERT (docs/security.md)", cluster.SelfAddress);
                 // No seeds: a one-node cluster that joins itself (works with port 0 too).
                 if (seeds.Length == 0) cluster.Join(cluster.SelfAddress);
                 system.ActorOf(QuarantineWatcher.Props(), QuarantineWatcher.Name);

@@ -19,6 +19,10 @@ public static class ClusterHostName
               ?? throw new InvalidOperationException("JOBS_CLUSTER_HOST=auto found no non-loopback IPv4 address on this machine (is the container on a network?)")
             : configured;
 
+    /// <summary>Is this host only reachable from this machine (<c>localhost</c> or a loopback address)?</summary>
+    public static bool IsLoopback(string host) =>
+        IPAddress.TryParse(host, out var ip) ? IPAddress.IsLoopback(ip) : host.Equals("localhost", StringComparison.OrdinalIgnoreCase);
+
     public static IPAddress? FirstAddress() =>
         NetworkInterface.GetAllNetworkInterfaces()
             .Where(n => n.OperationalStatus != OperationalStatus.Down && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)

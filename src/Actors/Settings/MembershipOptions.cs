@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Jobs.Actors.Membership;
 
 namespace Jobs.Actors.Settings;
 
-/// <summary>How a node joins the cluster and how fast a dead node is taken out.</summary>
-public sealed record MembershipOptions
+/// <summary>How a node joins the cluster, which peers it accepts, and how fast a dead node is taken out.</summary>
+public sealed record MembershipOptions : IValidatableObject
 {
     /// <summary>The host name other nodes reach this one by; <c>auto</c>: this machine's first non-loopback IPv4 address.</summary>
     public string Host { get; init; } = "localhost";
@@ -32,4 +33,21 @@ public sealed record MembershipOptions
 
     /// <summary>HOCON layered over every other Akka setting: any setting of hocon/ or of Akka's defaults, per deployment.</summary>
     public string? AkkaHocon { get; init; }
+
+    /// <summary>
+    /// This node's certificate and key (a PKCS#12 file) for mutual TLS between nodes; unset: plain
+    /// TCP, and whoever reaches the cluster port may join. Which peers are trusted: <see cref="ClusterTls"/>.
+    /// </summary>
+    public string? TlsCert { get; init; }
+
+    /// <summary>The password of <see cref="TlsCert"/> (a secret: never logged or echoed).</summary>
+    public string? TlsCertPassword { get; init; }
+
+    /// <summary>CA certificates (PEM or DER) a peer's certificate must be issued by; unset: a peer must present this node's own certificate.</summary>
+    public string? TlsCa { get; init; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext context) =>
+        ClusterTls.Problem(this) is { } problem
+            ? [new ValidationResult(problem, [problem.StartsWith("JOBS_CLUSTER_TLS_CA", StringComparison.Ordinal) ? nameof(TlsCa) : nameof(TlsCert)])]
+            : [];
 }

@@ -34,6 +34,9 @@ public sealed partial class ApiKeys
 
     public static readonly ApiKeys None = new([]);
 
+    /// <summary>How the example settings (docker/.env.example) mark a key to replace: such a key is refused, so the example never runs with a published key.</summary>
+    public const string PlaceholderPrefix = "replace-with-";
+
     public bool Configured => _keys.Count > 0;
 
     public int Count => _keys.Count;
@@ -51,6 +54,8 @@ public sealed partial class ApiKeys
             var (key, tenant, role) = (parts[0], parts[1], parts[2]);
             if (key.Length < 16)
                 throw new InvalidOperationException($"JOBS_API_KEYS entry {i + 1}: the key must be at least 16 characters");
+            if (key.StartsWith(PlaceholderPrefix, StringComparison.OrdinalIgnoreCase))
+                throw new InvalidOperationException($"JOBS_API_KEYS entry {i + 1}: the key is the placeholder of docker/.env.example; make a real one, e.g. `openssl rand -hex 32`");
             if (!TenantName().IsMatch(tenant))
                 throw new InvalidOperationException($"JOBS_API_KEYS entry {i + 1}: tenant '{tenant}' is invalid, expected [a-z0-9-]{{1,64}}");
             if (!Enum.TryParse<ApiRole>(role, ignoreCase: true, out var r) || !Enum.IsDefined(r) || int.TryParse(role, out _))

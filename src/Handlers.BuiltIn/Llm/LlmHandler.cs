@@ -12,7 +12,7 @@ namespace Jobs.Handlers.BuiltIn.Llm;
 /// Chat completions against an OpenAI-compatible endpoint through the OpenAI SDK. Falls back
 /// along the model list on 5xx, timeouts and 429; other 4xx are permanent. When every model
 /// failed transiently the attempt fails transient, waiting at least the longest Retry-After.
-/// With <c>responseSchema</c> the answer is validated (NJsonSchema) and re-asked with the errors
+/// With <c>responseSchema</c> (local <c>$ref</c>s only: <see cref="ResponseSchema"/>) the answer is validated (NJsonSchema) and re-asked with the errors
 /// up to <see cref="LlmSettings.MaxReasks"/> times. The result carries the answer, the model that
 /// gave it, token usage summed over all calls and the cost from the price table.
 /// </summary>
@@ -32,7 +32,7 @@ public sealed class LlmHandler(LlmSettings settings) : JobHandler<LlmPayload>, I
                 return "each message needs role system|user|assistant and a string content";
         if (p.TryGetProperty("responseSchema", out var s) && s.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
             return "payload.responseSchema must be a JSON Schema object";
-        return null;
+        return s.ValueKind == JsonValueKind.Object ? ResponseSchema.Problem(s) : null;
     }
 
     protected override async Task<object?> HandleAsync(LlmPayload payload, JobContext context, CancellationToken ct)
@@ -40,7 +40,7 @@ public sealed class LlmHandler(LlmSettings settings) : JobHandler<LlmPayload>, I
         if (settings.Endpoint is null) throw new PermanentJobException("llm jobs are not configured on this node (JOBS_LLM_BASE_URL)");
         var models = Order(payload);
         if (models.Count == 0) throw new PermanentJobException("payload needs \"model\" or \"models\"");
-        JsonSchema? schema = payload.ResponseSchema is { ValueKind: JsonValueKind.Object } s ? await JsonSchema.FromJsonAsync(s.GetRawText(), ct) : null;
+        JsonSchema? schema = payload.ResponseSchema is { ValueKind: JsonValueKind.Object } s ? await ResponseSchema.ParseAsync(s, ct) : null;
 
         var messages = payload.Messages.Select(ToMessage).ToList();
         var options = new ChatCompletionOptions { Temperature = payload.Temperature, MaxOutputTokenCount = payload.MaxTokens };

@@ -4,7 +4,9 @@ using Jobs.Handlers;
 using Jobs.Handlers.BuiltIn;
 using Jobs.Handlers.BuiltIn.Llm;
 using Jobs.Handlers.Testing;
+using Jobs.Testing;
 using Jobs.Tests.Support;
+using Microsoft.AspNetCore.Http;
 using Xunit;
 using static Jobs.Tests.Support.FakeChatCompletions;
 
@@ -120,5 +122,52 @@ public sealed class LlmHandlerTests : IAsyncLifetime
         Assert.NotNull(h.ValidatePayload(JsonDocument.Parse("""{"model":"m","messages":[{"role":"robot","content":"x"}]}""").RootElement));
         Assert.Null(h.ValidatePayload(JsonDocument.Parse("""{"model":"m","messages":[{"role":"user","content":"x"}]}""").RootElement));
         Assert.Throws<InvalidOperationException>(() => LlmSettings.ParsePrices("gpt=1"));
+    }
+
+    [Theory]
+    [InlineData("url")]
+    [InlineData("file")]
+    public async Task A_response_schema_with_an_external_ref_is_refused_and_nothing_is_fetched(string kind)
+    {
+        const string secret = "INTERNAL-ONLY-7f3a";
+        await using var internalService = await LoopbackHttpServer.StartAsync(async (http, _) =>
+            await http.Response.WriteAsJsonAsync(new { type = "object", required = new[] { secret }, description = secret }));
+        var file = Path.Combine(TestPaths.NewTempDir("llm-ref"), "schema.json");
+        await File.WriteAllTextAsync(file, $$"""{"type":"object","required":["{{secret}}"]}""");
+        var reference = kind == "url" ? new Uri(internalService.BaseAddress, "/schema.json").ToString() : file;
+        _fake.Script("small", new Answer("""{"count":3}"""), new Answer("""{"count":3}"""), new Answer("""{"count":3}"""));
+        var schema = new { type = "object", properties = new { count = new Dictionary<string, string> { ["$ref"] = reference } } };
+
+        var run = await HandlerTestKit.RunAsync(Handler(), Ask(new[] { "small" }, schema: schema));
+
+        Assert.Empty(internalService.Requests);
+        var error = Assert.IsType<PermanentJobException>(run.Error);
+        Assert.DoesNotContain(secret, error.ToString());
+        Assert.Contains("$ref", error.Message);
+        Assert.Empty(_fake.Requests);
+        var problem = Handler().ValidatePayload(JsonSerializer.SerializeToElement(Ask(new[] { "small" }, schema: schema)));
+        Assert.NotNull(problem);
+        Assert.Contains("$ref", problem);
+        Assert.Empty(internalService.Requests);
+    }
+
+    [Fact]
+    public async Task A_response_schema_with_local_refs_is_accepted_and_validates_the_answer()
+    {
+        _fake.Script("small", new Answer("""{"count":"three"}"""), new Answer("""{"count":3}"""));
+        var schema = new Dictionary<string, object>
+        {
+            ["type"] = "object",
+            ["definitions"] = new { whole = new { type = "integer" } },
+            ["properties"] = new { count = new Dictionary<string, string> { ["$ref"] = "#/definitions/whole" } },
+            ["required"] = new[] { "count" },
+        };
+        var payload = Ask(new[] { "small" }, schema: schema);
+
+        Assert.Null(Handler().ValidatePayload(JsonSerializer.SerializeToElement(payload)));
+        var run = await HandlerTestKit.RunAsync(Handler(), payload);
+
+        Assert.Null(run.Error);
+        Assert.Equal(1, JsonDocument.Parse(run.ResultJson!).RootElement.GetProperty("reasks").GetInt32());
     }
 }

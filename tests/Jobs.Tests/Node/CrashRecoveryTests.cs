@@ -17,7 +17,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         var expected = new Dictionary<string, string>();
         // Two jobs whose upstream answers only after the restart: whatever this machine's speed, they are running at the kill.
         await using var upstream = await HeldUpstream.StartAsync();
-        var env = new Dictionary<string, string>(Env.Concat(HeldUpstream.NodeEnv));
+        var env = new Dictionary<string, string>(Env.Concat(upstream.NodeEnv));
         var held = new List<string>();
         await using (var node = await NodeProcess.StartAsync(dataDir, output, env))
         {

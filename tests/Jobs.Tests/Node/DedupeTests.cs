@@ -22,7 +22,7 @@ public sealed class DedupeTests(ITestOutputHelper output)
             await http.Response.WriteAsync($"answer #{n}");
         });
         await using var node = await NodeProcess.StartAsync(TestPaths.NewTempDir("node-dedupe"), output,
-            new Dictionary<string, string> { ["JOBS_HTTP_ALLOWED_HOSTS"] = "127.0.0.1" });
+            new Dictionary<string, string> { ["JOBS_HTTP_ALLOWED_HOSTS"] = $"127.0.0.1:{server.BaseAddress.Port}" });
         object Job(bool dedupe, string path = "/report") => new
         {
             type = "http",

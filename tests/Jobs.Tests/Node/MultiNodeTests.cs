@@ -43,7 +43,7 @@ public sealed class MultiNodeTests(PostgresFixture postgres, ITestOutputHelper o
         // this machine, the victim's partitions still hold all their jobs when it is killed (the kill is
         // mid-run by construction), and the jobs running on it were started there and never finished.
         await using var upstream = await HeldUpstream.StartAsync();
-        _cluster = await TestCluster.StartAsync(postgres, output, extraEnv: _ => HeldUpstream.NodeEnv);
+        _cluster = await TestCluster.StartAsync(postgres, output, extraEnv: _ => upstream.NodeEnv);
         var victimName = _cluster.NameOf(2);
 
         var ids = await _cluster.SubmitRoundRobinAsync(1000, i => upstream.Job($"/job/{i}"));
@@ -80,7 +80,7 @@ public sealed class MultiNodeTests(PostgresFixture postgres, ITestOutputHelper o
         // The frozen node is running jobs when it stops (their upstream holds its answers until then), and their
         // answers are waiting for it when it wakes: it tries to record them in partitions that have moved on.
         await using var upstream = await HeldUpstream.StartAsync();
-        _cluster = await TestCluster.StartAsync(postgres, output, extraEnv: _ => HeldUpstream.NodeEnv);
+        _cluster = await TestCluster.StartAsync(postgres, output, extraEnv: _ => upstream.NodeEnv);
         var frozen = _cluster.Nodes[2];
         var ids = await _cluster.SubmitRoundRobinAsync(600, i => upstream.Job($"/job/{i}"));
         await WaitRunningOn(2, atLeast: 4); // its capacity

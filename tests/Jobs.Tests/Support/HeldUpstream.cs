@@ -5,14 +5,15 @@ namespace Jobs.Tests.Support;
 /// <summary>
 /// A real HTTP server on loopback whose answers wait until the test releases them: <c>http</c> jobs
 /// calling it stay running until then, so a test can act (kill, freeze) while they certainly run,
-/// whatever the speed of the machine. Nodes need <see cref="NodeEnv"/> to call loopback.
+/// whatever the speed of the machine. Nodes need <see cref="NodeEnv"/> to call it.
 /// </summary>
 public sealed class HeldUpstream : IAsyncDisposable
 {
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private LoopbackHttpServer _server = null!;
 
-    public static Dictionary<string, string> NodeEnv => new() { ["JOBS_HTTP_ALLOWED_HOSTS"] = "127.0.0.1" };
+    /// <summary>Allows this upstream's loopback address and port (a loopback address is reachable only when named).</summary>
+    public Dictionary<string, string> NodeEnv => new() { ["JOBS_HTTP_ALLOWED_HOSTS"] = $"127.0.0.1:{_server.BaseAddress.Port}" };
 
     public static async Task<HeldUpstream> StartAsync()
     {

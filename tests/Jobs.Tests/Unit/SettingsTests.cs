@@ -49,7 +49,7 @@ public sealed class SettingsTests
         Assert.Equal(["10.0.0.1:4053", "10.0.0.2:4053"], o.Cluster.Seeds);
         Assert.True(o.Storage.IsPostgres);
         Assert.Equal(TimeSpan.FromMilliseconds(300), o.Attempts.CancelGracePeriod);
-        Assert.True(o.Http.Allows("a.hooks.example.org"));
+        Assert.True(o.Http.AllowList.AllowsUrl(new Uri("https://a.hooks.example.org/")));
         Assert.Equal(new Uri("http://litellm:4000/v1"), o.Llm.Endpoint);
         Assert.Equal(1m, o.Llm.PriceTable["small"].InputPerMillion);
     }
