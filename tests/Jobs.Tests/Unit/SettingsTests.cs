@@ -1,4 +1,5 @@
 using Jobs.Actors.Settings;
+using Jobs.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Xunit;
 
@@ -103,6 +104,13 @@ public sealed class SettingsTests
     [Fact]
     public void Every_variable_names_a_setting_of_the_model()
     {
+        var dir = Directory.CreateTempSubdirectory("jobs-settings-").FullName;
+        var tls = new Lazy<(string Cert, string Password, string Ca)>(() =>
+        {
+            using var authority = TestCertificates.Authority("CN=settings-ca");
+            using var node = TestCertificates.IssuedBy(authority, "CN=settings-node");
+            return (TestCertificates.WritePkcs12(node, dir, "node.p12", "pw"), "pw", TestCertificates.WritePem(authority, dir, "ca.pem"));
+        });
         foreach (var alias in SettingNames.All)
         {
             var value = alias.Env switch
@@ -123,11 +131,19 @@ public sealed class SettingsTests
             };
             var env = new Dictionary<string, string> { [alias.Env] = value };
             if (alias.Env == "JOBS_MEMORY_LOW_MB") env["JOBS_MEMORY_HIGH_MB"] = "10";
+            // the TLS variables name files that must hold a certificate, and only make sense together
+            if (alias.Env.StartsWith("JOBS_CLUSTER_TLS_", StringComparison.Ordinal))
+            {
+                env["JOBS_CLUSTER_TLS_CERT"] = tls.Value.Cert;
+                env["JOBS_CLUSTER_TLS_CERT_PASSWORD"] = tls.Value.Password;
+                if (alias.Env == "JOBS_CLUSTER_TLS_CA") env["JOBS_CLUSTER_TLS_CA"] = tls.Value.Ca;
+            }
             // binding with unknown keys refused proves the key exists; the value must come back
             var configuration = new ConfigurationBuilder().AddJobsEnvironment(n => env.GetValueOrDefault(n)).Build();
             Assert.True(configuration.GetSection(alias.Key).Exists(), $"{alias.Env} sets no key");
             var problems = Record.Exception(() => JobsOptionsValidator.Load(configuration));
             Assert.True(problems is null, $"{alias.Env}={value}: {problems?.Message}");
         }
+        Directory.Delete(dir, recursive: true);
     }
 }
