@@ -3,13 +3,20 @@ using System.Text.Json;
 
 namespace Jobs.Node.Api;
 
-/// <summary>Reads a JSON body with a size cap (counted, so chunked bodies are capped too) and strict UTF-8.</summary>
+/// <summary>
+/// Reads a JSON body with a size cap (counted, so chunked bodies are capped too), strict UTF-8 and
+/// <see cref="JsonStrictness"/>. A body labelled as anything but JSON is refused unread (415); an
+/// unlabelled one is read as JSON.
+/// </summary>
 public static class BodyReader
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public static async Task<JsonDocument> ReadJsonAsync(HttpRequest request, long maxBytes, CancellationToken ct)
     {
+        if (!IsJson(request.ContentType))
+            throw new RequestException(StatusCodes.Status415UnsupportedMediaType,
+                $"the body is labelled '{request.ContentType}'; send JSON with Content-Type: application/json");
         if (request.ContentLength > maxBytes)
             throw new RequestException(413, $"request body is {request.ContentLength} bytes; the limit is {maxBytes} bytes");
         using var buffer = new MemoryStream();
@@ -30,13 +37,34 @@ public static class BodyReader
         {
             throw new RequestException(400, $"request body is not valid UTF-8 (invalid byte at index {e.Index})");
         }
+        JsonDocument doc;
         try
         {
-            return JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), new JsonDocumentOptions { MaxDepth = 64 });
+            doc = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException e)
         {
             throw new RequestException(400, $"request body is not valid JSON in UTF-8: {e.Message}");
         }
+        try
+        {
+            JsonStrictness.Check(doc.RootElement);
+            return doc;
+        }
+        catch
+        {
+            doc.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>No Content-Type, <c>application/json</c> or any <c>+json</c> type (parameters such as charset aside).</summary>
+    private static bool IsJson(string? contentType)
+    {
+        if (string.IsNullOrWhiteSpace(contentType)) return true;
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)) return false;
+        var type = media.MediaType.Value ?? "";
+        return type.Equals("application/json", StringComparison.OrdinalIgnoreCase) ||
+               (type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
     }
 }

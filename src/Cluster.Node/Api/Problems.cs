@@ -15,6 +15,22 @@ public static class Problems
             ["field"] = field,
         }.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value), ApiJson.Options, ContentType, status);
 
+    /// <summary>The problem's title for a status.</summary>
+    public static string Title(int status) => status switch
+    {
+        400 => "Bad request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not found",
+        405 => "Method not allowed",
+        409 => "Conflict",
+        413 => "Payload too large",
+        414 => "URI too long",
+        415 => "Unsupported media type",
+        431 => "Request header fields too large",
+        _ => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error",
+    };
+
     public static IResult BadRequest(string detail, string? field = null) =>
         Of(StatusCodes.Status400BadRequest, "Bad request", detail, field);
 
@@ -45,5 +61,5 @@ public sealed class RequestException(int status, string detail, string? field = 
     public int Status { get; } = status;
     public string? Field { get; } = field;
 
-    public IResult ToResult() => Problems.Of(Status, Status switch { 413 => "Payload too large", 403 => "Forbidden", _ => "Bad request" }, Message, Field);
+    public IResult ToResult() => Problems.Of(Status, Problems.Title(Status), Message, Field);
 }
