@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Jobs.Actors.Attempts;
 using Jobs.Actors.Settings;
@@ -77,9 +76,9 @@ public sealed class JobRequestParser(JobHandlerRegistry handlers, IReadOnlyColle
         DateTimeOffset? runAt = null;
         if (String(body, prefix, "runAt") is { } rawRunAt)
         {
-            if (!DateTimeOffset.TryParse(rawRunAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
-                throw Bad(prefix + "runAt", "runAt must be an ISO-8601 time, e.g. 2030-01-01T00:00:00Z");
-            runAt = parsed.ToUniversalTime();
+            if (!IsoTime.TryParse(rawRunAt, out var parsed))
+                throw Bad(prefix + "runAt", $"runAt must be an ISO-8601 time such as 2030-01-01T00:00:00Z ({IsoTime.Shape}); got '{rawRunAt}'");
+            runAt = parsed;
         }
 
         var key = String(body, prefix, "idempotencyKey");
