@@ -127,7 +127,8 @@ public static partial class JobEndpoints
             var page = await store.ListAsync(query, DateTimeOffset.UtcNow, ct);
             return Results.Json(new { items = page.Items, nextCursor = page.NextCursor }, ApiJson.Options);
         }
-        catch (ArgumentException e) when (e.ParamName == "cursor")
+        // the store's decoder refuses a cursor it cannot read; a number past 64 bits overflows instead
+        catch (Exception e) when (query.Cursor is not null && (e is ArgumentException { ParamName: "cursor" } or OverflowException))
         {
             return Problems.BadRequest("cursor is not one this API returned; start again without it", "cursor");
         }
