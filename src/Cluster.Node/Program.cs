@@ -19,7 +19,7 @@ var apiKeys = ApiKeys.Parse(options.Api.Keys);
 
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls(NodeDefaults.Urls);
-builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = NodeDefaults.MaxRequestBodyBytes);
+builder.ConfigureHttpEdge();
 NodeLogging.Configure(builder, options.Node.LogFormat);
 
 builder.Services.AddJobEngine(options, handlers =>
@@ -35,6 +35,7 @@ builder.Services.AddHostedService<HeapTrimmer>();
 
 var app = builder.Build();
 app.UseMiddleware<ProblemMiddleware>();
+app.UseMiddleware<RequestSizeLimits>();
 app.UseMiddleware<ApiKeyMiddleware>();
 app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapHealthEndpoints();
