@@ -133,6 +133,9 @@ public static class ClusterEndpoints
         return Results.Json(new { address = target!.ToString(), status = "down" }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
     }
 
+    /// <summary>The largest watermark in MiB whose byte count fits a long.</summary>
+    private const long MaxWatermarkMb = long.MaxValue >> 20;
+
     /// <summary>POST /api/nodes/memory-guard {"highMb", "lowMb"?}: this node's memory watermarks (0: off).</summary>
     private static async Task<IResult> SetMemoryGuard(HttpContext http, ActorRegistry registry, CancellationToken ct)
     {
@@ -145,11 +148,11 @@ public static class ClusterEndpoints
             if (root.ValueKind != System.Text.Json.JsonValueKind.Object) return Problems.BadRequest("body must be a JSON object {\"highMb\", \"lowMb\"?}");
             foreach (var p in root.EnumerateObject())
                 if (p.Name is not ("highMb" or "lowMb")) return Problems.BadRequest($"unknown field '{p.Name}'; known: highMb, lowMb", p.Name);
-            if (!root.TryGetProperty("highMb", out var h) || !h.TryGetInt64(out high) || high < 0)
+            if (!root.TryGetProperty("highMb", out var h) || h.ValueKind != System.Text.Json.JsonValueKind.Number || !h.TryGetInt64(out high) || high is < 0 or > MaxWatermarkMb)
                 return Problems.BadRequest("highMb must be a whole number of MiB ≥ 0 (0 turns the guard off)", "highMb");
             if (root.TryGetProperty("lowMb", out var l) && l.ValueKind != System.Text.Json.JsonValueKind.Null)
             {
-                if (!l.TryGetInt64(out var lv) || lv < 0 || (high > 0 && lv > high))
+                if (l.ValueKind != System.Text.Json.JsonValueKind.Number || !l.TryGetInt64(out var lv) || lv is < 0 or > MaxWatermarkMb || (high > 0 && lv > high))
                     return Problems.BadRequest("lowMb must be a whole number of MiB between 0 and highMb", "lowMb");
                 low = lv << 20;
             }
