@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Jobs.Tests.Node.BadInput;
+
+/// <summary>
+/// The bad-input battery (<see cref="BadInputCases"/>) against a node with API keys and one
+/// without: every case is a 4xx problem+json whose detail says what to fix, never a 5xx or a stack
+/// trace, and after all of them the jobs, batches and journal rows are what they were.
+/// </summary>
+[Collection(NodeCollection.Name)]
+public sealed class BadInputTests(BadInputFixture fixture, ITestOutputHelper output) : IClassFixture<BadInputFixture>
+{
+    public const int MinimumCases = 120;
+
+    [Fact]
+    public void The_battery_has_at_least_120_distinct_cases()
+    {
+        var cases = BadInputCases.All;
+        Assert.Equal(cases.Count, cases.Select(c => c.Name).Distinct().Count());
+        Assert.Equal(cases.Count, cases.Select(c => c.Identity).Distinct().Count());
+        Assert.True(cases.Count >= MinimumCases, $"the battery has {cases.Count} cases; it needs at least {MinimumCases}");
+        Assert.All(cases, c => Assert.InRange(c.Status, 400, 499));
+    }
+
+    [Fact]
+    public Task Every_bad_input_is_refused_with_a_problem_and_stores_nothing_on_a_node_with_keys() =>
+        RunBattery(fixture.Keyed, BadInputFixture.AdminKey, BadInputCases.All);
+
+    [Fact]
+    public Task Every_bad_input_is_refused_with_a_problem_and_stores_nothing_on_a_node_without_keys() =>
+        RunBattery(fixture.Keyless, null, BadInputCases.All.Where(c => !c.KeyedOnly).ToArray());
+
+    private async Task RunBattery(NodeProcess node, string? adminKey, IReadOnlyList<BadCase> cases)
+    {
+        var before = await BadInputFixture.Counts(node, adminKey);
+        var failures = new List<string>();
+        foreach (var c in cases)
+        {
+            var why = await Check(node, c, adminKey);
+            if (why is not null) failures.Add($"{c.Name}: {why}");
+        }
+        var after = await BadInputFixture.Counts(node, adminKey);
+        output.WriteLine($"{cases.Count} cases; counts before {before}, after {after}");
+        Assert.True(failures.Count == 0, $"{failures.Count} of {cases.Count} cases were not answered as they must be:\n" + string.Join("\n", failures));
+        Assert.Equal(before, after);
+    }
+
+    /// <summary>Null when the answer is the problem the case needs; else what is wrong with it.</summary>
+    private async Task<string?> Check(NodeProcess node, BadCase c, string? adminKey)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(c.Method), c.Path
+            .Replace("{seed}", fixture.SeedJob[node], StringComparison.Ordinal)
+            .Replace("{batch}", BadInputFixture.SeedBatch, StringComparison.Ordinal));
+        if (c.Body is not null)
+        {
+            request.Content = new ByteArrayContent(c.Body);
+            if (c.ContentType is not null) request.Content.Headers.ContentType = new MediaTypeHeaderValue(c.ContentType);
+        }
+        var authorization = adminKey is null ? null : c.Caller switch
+        {
+            Caller.Admin => $"Bearer {adminKey}",
+            Caller.Submit => $"Bearer {BadInputFixture.SubmitKey}",
+            Caller.Read => $"Bearer {BadInputFixture.ReadKey}",
+            Caller.UnknownKey => "Bearer not-a-key-of-this-node-0000",
+            Caller.Malformed => $"Basic {adminKey}",
+            _ => null,
+        };
+        if (authorization is not null) request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        if (c.FillerHeaderChars > 0) request.Headers.Add("X-Filler", new string('f', c.FillerHeaderChars));
+
+        using var response = await node.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        var status = (int)response.StatusCode;
+        if (text.Contains("   at ", StringComparison.Ordinal) || text.Contains("Exception", StringComparison.Ordinal) || text.Contains(".cs:line", StringComparison.Ordinal))
+            return $"the answer shows a stack trace or exception: {Cut(text)}";
+        if (status != c.Status) return $"expected {c.Status}, got {status}: {Cut(text)}";
+        if (response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+            return $"content type {response.Content.Headers.ContentType?.MediaType ?? "none"}, not application/problem+json: {Cut(text)}";
+        JsonElement problem;
+        try
+        {
+            problem = JsonDocument.Parse(text).RootElement;
+        }
+        catch (JsonException)
+        {
+            return $"the problem is not JSON: {Cut(text)}";
+        }
+        if (!problem.TryGetProperty("status", out var s) || s.GetInt32() != status) return $"the problem's status is not {status}: {Cut(text)}";
+        if (!problem.TryGetProperty("detail", out var detail) || string.IsNullOrWhiteSpace(detail.GetString())) return $"no detail: {Cut(text)}";
+        if (c.Field is not null && (!problem.TryGetProperty("field", out var field) || field.GetString() != c.Field))
+            return $"expected field {c.Field}: {Cut(text)}";
+        return null;
+    }
+
+    /// <summary>
+    /// Past Kestrel's own limits (<c>NodeDefaults.KestrelMaxRequestLineBytes</c>, 64 KiB, and
+    /// <c>KestrelMaxRequestHeadersBytes</c>, 128 KiB) Kestrel refuses the request while parsing it,
+    /// before any middleware: 414 or 431 with an empty body, and the connection closed. Still a 4xx
+    /// that shows nothing of the node, and nothing is stored.
+    /// </summary>
+    [Fact]
+    public async Task Past_kestrels_own_limits_the_answer_is_an_empty_4xx()
+    {
+        var node = fixture.Keyless;
+        var before = await BadInputFixture.Counts(node, null);
+        using (var longLine = await node.Http.GetAsync("/api/jobs/" + new string('u', 70_000)))
+        {
+            Assert.Equal(HttpStatusCode.RequestUriTooLong, longLine.StatusCode);
+            Assert.Equal("", await longLine.Content.ReadAsStringAsync());
+            Assert.True(longLine.Headers.ConnectionClose == true, "Kestrel closes the connection after a request line it refused");
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/jobs") { Content = new StringContent("""{"type":"noop"}""", System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Filler", new string('f', 140_000));
+        using (var bigHeaders = await node.Http.SendAsync(request))
+        {
+            Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, bigHeaders.StatusCode);
+            Assert.Equal("", await bigHeaders.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(before, await BadInputFixture.Counts(node, null));
+    }
+
+    private static string Cut(string text) => text.Length > 300 ? text[..300] + "…" : text;
+}
