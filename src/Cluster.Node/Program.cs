@@ -35,7 +35,7 @@ builder.Services.AddHostedService<HeapTrimmer>();
 
 var app = builder.Build();
 app.UseMiddleware<ProblemMiddleware>();
-app.UseMiddleware<RequestSizeLimits>();
+app.UseMiddleware<RequestShape>();
 app.UseMiddleware<ApiKeyMiddleware>();
 app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapHealthEndpoints();

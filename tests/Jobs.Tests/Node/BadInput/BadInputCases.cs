@@ -221,6 +221,12 @@ public static class BadInputCases
         yield return Get("actors depth past int", "/api/actors?depth=99999999999");
         yield return Get("actors depth 1.5", "/api/actors?depth=1.5");
         yield return Get("sharding region unknown", "/api/cluster/sharding?region=nope", 404);
+        yield return Get("limit given twice", "/api/jobs?limit=1&limit=x", field: "limit");
+        yield return Get("status given twice", "/api/jobs?status=pending&status=failed", field: "status");
+        yield return Get("dlq cursor given twice", "/api/dlq?cursor=a&cursor=b", field: "cursor");
+        yield return Get("usage tenant given twice", "/api/usage?tenant=acme&tenant=other", field: "tenant");
+        yield return Get("actors depth given twice", "/api/actors?depth=1&depth=2", field: "depth");
+        yield return Get("sharding region given twice", "/api/cluster/sharding?region=partitions&region=partitions", field: "region");
     }
 
     private static IEnumerable<BadCase> Commands()

@@ -97,16 +97,22 @@ public sealed class BadInputTests(BadInputFixture fixture, ITestOutputHelper out
     }
 
     /// <summary>
-    /// Past Kestrel's own limits (<c>NodeDefaults.KestrelMaxRequestLineBytes</c>, 64 KiB, and
-    /// <c>KestrelMaxRequestHeadersBytes</c>, 128 KiB) Kestrel refuses the request while parsing it,
-    /// before any middleware: 414 or 431 with an empty body, and the connection closed. Still a 4xx
-    /// that shows nothing of the node, and nothing is stored.
+    /// What Kestrel refuses while it parses a request, before any of the node's code runs: past its
+    /// own limits (<c>NodeDefaults.KestrelMaxRequestLineBytes</c>, 64 KiB, and
+    /// <c>KestrelMaxRequestHeadersBytes</c>, 128 KiB) a 414 or 431, and a target it cannot parse (a
+    /// NUL) a 400 — each with an empty body and the connection closed. Still a 4xx that shows
+    /// nothing of the node, and nothing is stored.
     /// </summary>
     [Fact]
-    public async Task Past_kestrels_own_limits_the_answer_is_an_empty_4xx()
+    public async Task What_kestrel_refuses_before_the_node_runs_is_an_empty_4xx()
     {
         var node = fixture.Keyless;
         var before = await BadInputFixture.Counts(node, null);
+        using (var nul = await node.Http.GetAsync("/api/jobs/%00"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, nul.StatusCode);
+            Assert.Equal("", await nul.Content.ReadAsStringAsync());
+        }
         using (var longLine = await node.Http.GetAsync("/api/jobs/" + new string('u', 70_000)))
         {
             Assert.Equal(HttpStatusCode.RequestUriTooLong, longLine.StatusCode);

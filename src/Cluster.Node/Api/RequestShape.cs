@@ -4,11 +4,14 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Jobs.Node.Api;
 
 /// <summary>
-/// The API's limits on the request target (path and query) and on the headers, answered as
-/// problem+json: 414 and 431. Kestrel enforces its own, higher, limits while it parses a request,
-/// before any middleware runs, and answers those with an empty body (<see cref="NodeDefaults"/>).
+/// What every request must be before a route reads it, answered as problem+json: a request target
+/// (path and query) of at most 8 KiB (414), headers of at most 32 KiB (431), and each query
+/// parameter at most once (400: no route takes a list in the query, and which of two values would
+/// count is not something a caller should have to guess). Kestrel enforces its own, higher, size
+/// limits while it parses a request, before any middleware runs, and answers those with an empty
+/// body (<see cref="NodeDefaults"/>).
 /// </summary>
-public sealed class RequestSizeLimits(RequestDelegate next)
+public sealed class RequestShape(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext http)
     {
@@ -24,6 +27,9 @@ public sealed class RequestSizeLimits(RequestDelegate next)
         if (headerBytes > NodeDefaults.MaxRequestHeaderBytes)
             return Problems.Of(StatusCodes.Status431RequestHeaderFieldsTooLarge, Problems.Title(StatusCodes.Status431RequestHeaderFieldsTooLarge),
                 $"the request headers are {headerBytes} bytes; the limit is {NodeDefaults.MaxRequestHeaderBytes}: send fewer or shorter headers").ExecuteAsync(http);
+        foreach (var (name, values) in http.Request.Query)
+            if (values.Count > 1)
+                return Problems.BadRequest($"query parameter '{name}' is given {values.Count} times; give it once", name).ExecuteAsync(http);
         return next(http);
     }
 }
