@@ -129,5 +129,59 @@ public sealed class BadInputTests(BadInputFixture fixture, ITestOutputHelper out
         Assert.Equal(before, await BadInputFixture.Counts(node, null));
     }
 
+    /// <summary>
+    /// A chunked body that breaks off mid-chunk fails while the route reads it, inside the node:
+    /// a 400 problem, and nothing stored. A header line Kestrel cannot parse never reaches the node:
+    /// an empty 400.
+    /// </summary>
+    [Fact]
+    public async Task A_malformed_chunked_body_is_a_problem_and_a_malformed_header_an_empty_400()
+    {
+        var node = fixture.Keyless;
+        var before = await BadInputFixture.Counts(node, null);
+
+        var chunked = await Raw(node, "POST /api/jobs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n");
+        Assert.StartsWith("HTTP/1.1 400 ", chunked);
+        Assert.Contains("Content-Type: application/problem+json", chunked, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("\"detail\":", chunked);
+        Assert.DoesNotContain("Exception", chunked);
+
+        var badHeader = await Raw(node, "GET /api/jobs HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n");
+        Assert.StartsWith("HTTP/1.1 400 ", badHeader);
+        Assert.Contains("Content-Length: 0", badHeader, StringComparison.OrdinalIgnoreCase);
+
+        Assert.Equal(before, await BadInputFixture.Counts(node, null));
+    }
+
+    /// <summary>Sends bytes as they are and reads the answer until the node closes the connection or has sent a whole answer.</summary>
+    private static async Task<string> Raw(NodeProcess node, string request)
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(node.Http.BaseAddress!.Host, node.Http.BaseAddress.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(request));
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var answer = new System.Text.StringBuilder();
+        var buffer = new byte[8192];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, deadline.Token)) > 0)
+        {
+            answer.Append(System.Text.Encoding.UTF8.GetString(buffer, 0, read));
+            if (Complete(answer.ToString())) break;
+        }
+        return answer.ToString();
+    }
+
+    /// <summary>Headers ended and the body as long as Content-Length says (chunked answers: the last chunk seen).</summary>
+    private static bool Complete(string answer)
+    {
+        var end = answer.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        if (end < 0) return false;
+        var headers = answer[..end];
+        var length = System.Text.RegularExpressions.Regex.Match(headers, @"(?im)^content-length:\s*(\d+)");
+        if (length.Success) return answer.Length - end - 4 >= int.Parse(length.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        return answer.EndsWith("0\r\n\r\n", StringComparison.Ordinal);
+    }
+
     private static string Cut(string text) => text.Length > 300 ? text[..300] + "…" : text;
 }
