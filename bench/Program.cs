@@ -3,9 +3,10 @@ using Jobs.Bench.Scenarios;
 using Results = Jobs.Bench.Results;
 
 // Benchmarks, side by side with Hangfire on the same PostgreSQL (started here, like the tests do).
-// Usage: dotnet run -c Release --project bench -- [all|throughput|latency|ceiling|failover|backlog|journal-burst|script]
+// Usage: dotnet run -c Release --project bench -- [all|throughput|latency|ceiling|failover|backlog|journal-burst|script|idle-watches]
 //        [--runs 3] [--jobs 20000] [--hangfire-jobs 5000] [--capacity 256] [--burst-jobs 100000] [--burst-calls 6,24]
-//        [--script-jobs 200] [--script-batch 2000] [--compare-node PATH --compare-label NAME]
+//        [--script-jobs 200] [--script-batch 2000] [--idle-jobs 5000] [--idle-deps 100] [--idle-settle-s 30] [--idle-window-s 60]
+//        [--compare-node PATH --compare-label NAME]
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 int Opt(string name, int fallback) => Arg(name) is { } v ? int.Parse(v) : fallback;
@@ -24,10 +25,14 @@ var scriptBatch = Opt("--script-batch", 2000);
 // another build of the node, measured beside this one by the script scenario (e.g. before a change)
 var compareNode = Arg("--compare-node");
 var compareLabel = Arg("--compare-label") ?? "compared";
-var known = new[] { "all", Throughput.Name, Latency.Name, Ceiling.Name, Failover.Name, Backlog.Name, "throughput-cluster", "throughput-postgres", BacklogState.Name, JournalBurst.Name, ScriptJobs.Name };
+var idleJobs = Opt("--idle-jobs", 5000);
+var idleDeps = Opt("--idle-deps", 100);
+var idleSettle = TimeSpan.FromSeconds(Opt("--idle-settle-s", 30));
+var idleWindow = TimeSpan.FromSeconds(Opt("--idle-window-s", 60));
+var known = new[] { "all", Throughput.Name, Latency.Name, Ceiling.Name, Failover.Name, Backlog.Name, "throughput-cluster", "throughput-postgres", BacklogState.Name, JournalBurst.Name, ScriptJobs.Name, IdleWatches.Name };
 if (!known.Contains(scenario))
 {
-    Console.Error.WriteLine($"usage: bench [{string.Join('|', known)}] [--runs N] [--jobs N] [--hangfire-jobs N] [--capacity N] [--burst-jobs N] [--burst-calls N,N] [--script-jobs N] [--script-batch N] [--compare-node PATH] [--compare-label NAME]");
+    Console.Error.WriteLine($"usage: bench [{string.Join('|', known)}] [--runs N] [--jobs N] [--hangfire-jobs N] [--capacity N] [--burst-jobs N] [--burst-calls N,N] [--script-jobs N] [--script-batch N] [--idle-jobs N] [--idle-deps N] [--idle-settle-s N] [--idle-window-s N] [--compare-node PATH] [--compare-label NAME]");
     return 2;
 }
 bool Runs(string s) => scenario == "all" || scenario == s;
@@ -120,6 +125,13 @@ try
             Console.WriteLine($"script, run {r + 1}/{runs}");
             await Guard(() => ScriptJobs.Measure(results, "jobs-sqlite-1node", null, scriptJobs, scriptBatch));
             if (compareNode is not null) await Guard(() => ScriptJobs.Measure(results, $"jobs-sqlite-1node-{compareLabel}", compareNode, scriptJobs, scriptBatch));
+        }
+    if (Runs(IdleWatches.Name))
+        for (var r = 0; r < runs; r++)
+        {
+            Console.WriteLine($"idle-watches, run {r + 1}/{runs}");
+            await Guard(() => IdleWatches.Measure(results, "jobs-sqlite-1node", null, idleJobs, idleDeps, idleSettle, idleWindow));
+            if (compareNode is not null) await Guard(() => IdleWatches.Measure(results, $"jobs-sqlite-1node-{compareLabel}", compareNode, idleJobs, idleDeps, idleSettle, idleWindow));
         }
     if (Runs(Backlog.Name) || scenario == BacklogState.Name)
         BacklogState.Measure(results, 100_000);

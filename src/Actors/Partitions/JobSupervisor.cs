@@ -22,7 +22,6 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
 {
     private sealed record DueTick;
     private sealed record DrainTimedOut;
-    private sealed record ReassertWatches;
 
     private readonly int _partitionId;
     private readonly PartitionServices _services;
@@ -49,7 +48,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
         _journal = new PartitionJournal(this, StringPool.Get(Context.System), services.Options.SnapshotEvery,
             OnDurable, StopIfDrained, _metrics.RecordJournalWrite);
         _attempts = new RunningAttempts(Context, services.Capacity, services.RunnerProps);
-        _watches = new DependencyWatches(Self, services.Router, services.Options.Layout, services.ArchivedStatus);
+        _watches = new DependencyWatches(Self, services.Router, services.Options.Layout, services.ArchivedStatus, Context.System.Scheduler);
         _recent = new RecentlyFinished(services.Options.RecentFinished);
 
         Recover<SnapshotOffer>(o =>
@@ -86,7 +85,8 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
         {
             if (DependencyRules.OnEnded(m, State.Find(m.WatcherJobId), Now) is { } e) Commit([e]);
         });
-        Command<ReassertWatches>(_ => _watches.Watch(State.Waiting));
+        Command<PartitionRecovered>(_watches.OnPartitionRecovered);
+        Command<DependencyWatches.RewatchDue>(_ => _watches.Rewatch(State.Waiting));
         Command<StopPartition>(_ => StartDraining());
         Command<DrainTimedOut>(_ => HandOffRunning());
         Command<DueTick>(_ =>
@@ -138,8 +138,8 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
             _log.Warning("partition {0}: {1} attempt(s) were interrupted; retrying or dead-lettering them", _partitionId, State.Running.Count());
             Commit(interrupted);
         }
-        Timers.StartPeriodicTimer("watches", new ReassertWatches(), _services.Options.WatchInterval);
         _watches.Watch(State.Waiting);
+        _watches.AnnounceRecovery(_partitionId);
         AfterStateChange();
     }
 

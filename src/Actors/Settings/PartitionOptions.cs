@@ -33,10 +33,6 @@ public sealed record PartitionOptions
     [Range(50, 600_000)]
     public int KeepAliveMs { get; init; } = 500;
 
-    /// <summary>How often a job waiting for its dependencies re-asks their partitions (covers lost messages and moved partitions).</summary>
-    [Range(100, 3_600_000)]
-    public int WatchIntervalMs { get; init; } = 3000;
-
     /// <summary>
     /// A partition being handed off waits this long for its running attempts; those still running
     /// are handed to the next owner, which runs them again without counting them. Must stay below
@@ -46,7 +42,6 @@ public sealed record PartitionOptions
     public int HandOffTimeoutMs { get; init; } = 10_000;
 
     public TimeSpan KeepAliveInterval => TimeSpan.FromMilliseconds(KeepAliveMs);
-    public TimeSpan WatchInterval => TimeSpan.FromMilliseconds(WatchIntervalMs);
     public TimeSpan HandOffTimeout => TimeSpan.FromMilliseconds(HandOffTimeoutMs);
 
     /// <summary>Every queue, <c>default</c> first.</summary>

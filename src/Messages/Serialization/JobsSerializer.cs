@@ -35,6 +35,7 @@ public sealed class JobsSerializer : SerializerWithStringManifest
         [typeof(PartitionSnapshot)] = "PS1",
         [typeof(WatchJob)] = "C-WATCH1",
         [typeof(WatchedJobEnded)] = "N-WEND1",
+        [typeof(PartitionRecovered)] = "C-PREC1",
         [typeof(SubmitBatch)] = "B-SUB1",
         [typeof(GetBatch)] = "B-GET1",
         [typeof(BatchView)] = "B-VIEW1",

@@ -108,6 +108,13 @@ public sealed class SerializerTests : IDisposable
         Assert.Equal("c", ((JobsSubmitted)RoundTrip(wire[3])).Views![0]!.Id);
     }
 
+    [Fact]
+    public void Dependency_watch_messages_round_trip()
+    {
+        IJobsMessage[] wire = [new WatchJob(7, "a", "b"), new WatchedJobEnded("a", "b", JobStatus.Completed), new WatchedJobEnded("a", "b", null), new PartitionRecovered(3, 7)];
+        foreach (var message in wire) Assert.Equal(message, RoundTrip(message));
+    }
+
     private object RoundTrip(IJobsMessage message)
     {
         var serializer = _system.Serialization.FindSerializerFor(message);
