@@ -29,6 +29,7 @@ builder.Services.AddJobEngine(options, handlers =>
 builder.Services.AddSingleton(sp => new JobRequestParser(sp.GetRequiredService<JobHandlerRegistry>(), options.Partitions.AllQueues));
 builder.Services.AddSingleton(apiKeys);
 builder.Services.AddSingleton<QuotaGate>();
+builder.Services.AddSingleton<Jobs.Actors.Usage.UsageReader>();
 builder.Services.AddNodeTelemetry(builder.Configuration);
 builder.Services.AddSingleton(HeapTrimRule.After(options.Node.HeapTrimAfterBytes));
 builder.Services.AddHostedService<HeapTrimmer>();
