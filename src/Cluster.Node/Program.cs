@@ -30,6 +30,7 @@ builder.Services.AddSingleton(sp => new JobRequestParser(sp.GetRequiredService<J
 builder.Services.AddSingleton(apiKeys);
 builder.Services.AddSingleton<QuotaGate>();
 builder.Services.AddSingleton<Jobs.Actors.Usage.UsageReader>();
+builder.Services.AddSingleton<Jobs.Node.StreamSlots>();
 builder.Services.AddNodeTelemetry(builder.Configuration);
 builder.Services.AddSingleton(HeapTrimRule.After(options.Node.HeapTrimAfterBytes));
 builder.Services.AddHostedService<HeapTrimmer>();

@@ -16,6 +16,14 @@ public sealed record ApiOptions : IValidatableObject
     /// </summary>
     public bool TrustLoopback { get; init; } = true;
 
+    /// <summary>Event streams (<c>GET /api/jobs/{id}/events</c>) one key may hold open on a node; beyond: 429.</summary>
+    [Range(1, 10_000)]
+    public int SseStreamsPerKey { get; init; } = 32;
+
+    /// <summary>Event streams a node holds open in all; beyond: 429.</summary>
+    [Range(1, 100_000)]
+    public int SseStreamsPerNode { get; init; } = 1000;
+
     /// <summary>Daily limits per tenant: <c>tenant=jobs:N,tokens:N;…</c>, <c>*</c> for every tenant not named.</summary>
     public string? Quotas { get; init; }
 

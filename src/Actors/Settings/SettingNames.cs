@@ -44,6 +44,8 @@ public static class SettingNames
         new("JOBS_API_KEYS", "Jobs:Api:Keys"),
         new("JOBS_QUOTAS", "Jobs:Api:Quotas"),
         new("JOBS_TRUST_LOOPBACK", "Jobs:Api:TrustLoopback"),
+        new("JOBS_SSE_STREAMS_PER_KEY", "Jobs:Api:SseStreamsPerKey"),
+        new("JOBS_SSE_STREAMS_PER_NODE", "Jobs:Api:SseStreamsPerNode"),
         new("JOBS_DEDUPE_TTL_MS", "Jobs:Dedupe:TtlMs"),
         new("JOBS_HTTP_ALLOWED_HOSTS", "Jobs:Http:AllowedHosts", IsList: true),
         new("JOBS_LLM_BASE_URL", "Jobs:Llm:BaseUrl"),
