@@ -29,6 +29,8 @@ builder.Services.AddJobEngine(options, handlers =>
 builder.Services.AddSingleton(sp => new JobRequestParser(sp.GetRequiredService<JobHandlerRegistry>(), options.Partitions.AllQueues));
 builder.Services.AddSingleton(apiKeys);
 builder.Services.AddSingleton<QuotaGate>();
+builder.Services.AddSingleton<Jobs.Actors.Usage.UsageReader>();
+builder.Services.AddSingleton<Jobs.Node.StreamSlots>();
 builder.Services.AddNodeTelemetry(builder.Configuration);
 builder.Services.AddSingleton(HeapTrimRule.After(options.Node.HeapTrimAfterBytes));
 builder.Services.AddHostedService<HeapTrimmer>();
@@ -51,7 +53,8 @@ log.LogInformation("jobs node: persistence={Persistence} data={DataDir} cluster=
 if (apiKeys.Configured)
     log.LogInformation("API keys: {Count} configured; every /api route needs Authorization: Bearer <key>", apiKeys.Count);
 else
-    log.LogWarning("no API keys configured (JOBS_API_KEYS): the API answers loopback callers only");
+    log.LogWarning("no API keys configured (JOBS_API_KEYS): every loopback caller is admin of every tenant, and callers from elsewhere are refused. " +
+                   "Behind a reverse proxy on this host every client arrives from loopback and so is admin: configure JOBS_API_KEYS, or set JOBS_TRUST_LOOPBACK=false to require keys");
 var shutdown = Akka.Actor.CoordinatedShutdown.Get(app.Services.GetRequiredService<Akka.Actor.ActorSystem>());
 app.Run();
 var exitCode = NodeExitCode.For(shutdown.ShutdownReason);

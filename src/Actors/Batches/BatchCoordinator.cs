@@ -7,9 +7,12 @@ using Jobs.Messages;
 namespace Jobs.Actors.Batches;
 
 /// <summary>
-/// One batch, event-sourced (persistence id <c>batch-&lt;id&gt;</c>). Lives on the node the
-/// consistent-hash router picks for the batch id; if that node goes, the next submission or query
+/// One batch, event-sourced (persistence id <c>batch-&lt;key&gt;</c>, the key of <see cref="BatchKeys"/>:
+/// the bare id for the default tenant, <c>&lt;tenant&gt;:&lt;id&gt;</c> for another). Lives on the node the
+/// consistent-hash router picks for the key; if that node goes, the next submission or query
 /// for the batch reaches another node, whose coordinator recovers the batch from the journal.
+/// A batch answers only its own tenant: a bare key can hold another tenant's batch (stored under the
+/// bare id by a tenant other than the default one), which the default tenant neither sees nor reuses.
 /// <list type="number">
 /// <item><see cref="SubmitBatch"/>: submits every job under an id derived from (tenant, batch id,
 /// index), then journals <see cref="BatchAccepted"/> and answers. Re-posting the batch (or a crash
@@ -35,6 +38,7 @@ public sealed class BatchCoordinator : ReceivePersistentActor, IWithTimers
     private sealed record Counted(IReadOnlyDictionary<JobStatus, int> Counts, IActorRef? ReplyTo, bool Created);
     private sealed record CheckCompletion;
 
+    private readonly string _key;
     private readonly string _batchId;
     private readonly SubmitAll _submit;
     private readonly IJobReadStore _readStore;
@@ -44,8 +48,9 @@ public sealed class BatchCoordinator : ReceivePersistentActor, IWithTimers
     private BatchState _state = BatchState.Empty;
     private bool _submitting;
 
-    public BatchCoordinator(string batchId, SubmitAll submit, IJobReadStore readStore, string node)
+    public BatchCoordinator(string key, string batchId, SubmitAll submit, IJobReadStore readStore, string node)
     {
+        _key = key;
         _batchId = batchId;
         _submit = submit;
         _readStore = readStore;
@@ -71,6 +76,11 @@ public sealed class BatchCoordinator : ReceivePersistentActor, IWithTimers
             if (!_state.Accepted) Sender.Tell(new BatchNotFound(_batchId));
             else Count(Sender, created: false);
         });
+        Command<GetTenantBatch>(q =>
+        {
+            if (!_state.Accepted || _state.Tenant != q.Tenant) Sender.Tell(new BatchNotFound(_batchId));
+            else Count(Sender, created: false);
+        });
         Command<CheckCompletion>(_ => Count(null, created: false));
         Command<Counted>(OnCounted);
         // Idle: stop (a later query recovers the batch from the journal).
@@ -78,15 +88,20 @@ public sealed class BatchCoordinator : ReceivePersistentActor, IWithTimers
         Context.SetReceiveTimeout(IdleTimeout);
     }
 
-    public override string PersistenceId => "batch-" + _batchId;
+    public override string PersistenceId => "batch-" + _key;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(string batchId, SubmitAll submit, IJobReadStore readStore, string node) =>
-        Akka.Actor.Props.Create(() => new BatchCoordinator(batchId, submit, readStore, node));
+    public static Props Props(string key, string batchId, SubmitAll submit, IJobReadStore readStore, string node) =>
+        Akka.Actor.Props.Create(() => new BatchCoordinator(key, batchId, submit, readStore, node));
 
     private void OnSubmit(SubmitBatch b)
     {
+        if (_state.Accepted && _state.Tenant != b.Tenant)
+        {
+            Sender.Tell(new BatchIdTaken(_batchId, b.Tenant));
+            return;
+        }
         if (_state.Accepted)
         {
             Count(Sender, created: false); // re-posted: nothing is added
@@ -97,9 +112,7 @@ public sealed class BatchCoordinator : ReceivePersistentActor, IWithTimers
         _submitting = true;
         var submit = _submit;
         var batchId = _batchId;
-        var ids = b.Jobs.Select((spec, i) => spec.IdempotencyKey is null
-            ? PartitionLayout.IdFor(spec.Queue, JobIds.ForBatchJob(b.Tenant, b.BatchId, i))
-            : JobIds.ForNewJob(spec, DateTimeOffset.UtcNow)).ToArray();
+        var ids = BatchJobIds.For(b);
         submit(b.Jobs.Select((spec, i) => (spec, ids[i])).ToArray(), batchId, CancellationToken.None).PipeTo(Self,
             success: () => new Submitted(b.Tenant, ids),
             failure: e => new SubmitFailed($"the batch could not be stored completely ({e.GetBaseException().Message}); post it again: jobs already stored are not duplicated"));
@@ -124,7 +137,7 @@ public sealed class BatchCoordinator : ReceivePersistentActor, IWithTimers
     }
 
     private void Count(IActorRef? replyTo, bool created) =>
-        _readStore.CountByStatusAsync(_batchId).PipeTo(Self,
+        _readStore.CountByStatusAsync(_batchId, _state.Tenant ?? BatchKeys.DefaultTenant).PipeTo(Self,
             success: c => new Counted(c, replyTo, created),
             failure: _ => new Counted(new Dictionary<JobStatus, int>(), replyTo, created));
 

@@ -101,12 +101,16 @@ public sealed class JobClient(IActorRef region, IJobReadStore readStore, JobsOpt
         {
             BatchView v => v,
             BatchRejected r => throw new JobEngineBusyException(r.Reason),
+            BatchIdTaken t => throw new Jobs.Actors.Batches.BatchIdTakenException(t.BatchId),
             _ => throw new InvalidOperationException($"unexpected reply {reply.GetType().Name}"),
         };
     }
 
-    public async Task<BatchView?> GetBatchAsync(string batchId, CancellationToken ct = default) =>
-        await Batches.Ask<IJobsMessage>(new GetBatch(batchId), options.Node.AskTimeout, ct) as BatchView;
+    /// <summary>The tenant's batch; for a tenant other than the default one also a batch stored under the bare id by that tenant.</summary>
+    public async Task<BatchView?> GetBatchAsync(string batchId, string tenant, CancellationToken ct = default) =>
+        await Batches.Ask<IJobsMessage>(new GetTenantBatch(batchId, tenant), options.Node.AskTimeout, ct) as BatchView
+        ?? (tenant == BatchKeys.DefaultTenant ? null
+            : await Batches.Ask<IJobsMessage>(new GetBatch(batchId), options.Node.AskTimeout, ct) is BatchView bare && bare.Tenant == tenant ? bare : null);
 
     private IActorRef Batches => batches ?? throw new InvalidOperationException("this client has no batch router");
 

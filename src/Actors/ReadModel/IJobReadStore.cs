@@ -19,6 +19,6 @@ public interface IJobReadStore
 
     Task<long> CountAsync(CancellationToken ct = default);
 
-    /// <summary>How many of a batch's jobs the read model has in each status (jobs not projected yet are absent).</summary>
-    Task<IReadOnlyDictionary<JobStatus, int>> CountByStatusAsync(string batchId, CancellationToken ct = default);
+    /// <summary>How many of a tenant's batch's jobs the read model has in each status (jobs not projected yet are absent).</summary>
+    Task<IReadOnlyDictionary<JobStatus, int>> CountByStatusAsync(string batchId, string tenant, CancellationToken ct = default);
 }

@@ -294,12 +294,13 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }
 
-    public async Task<IReadOnlyDictionary<JobStatus, int>> CountByStatusAsync(string batchId, CancellationToken ct = default)
+    public async Task<IReadOnlyDictionary<JobStatus, int>> CountByStatusAsync(string batchId, string tenant, CancellationToken ct = default)
     {
         await using var c = await OpenAsync(ct);
         await using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT status, COUNT(*) FROM jobs WHERE batch_id = @b GROUP BY status;";
+        cmd.CommandText = "SELECT status, COUNT(*) FROM jobs WHERE batch_id = @b AND tenant = @t GROUP BY status;";
         AddParameter(cmd, "@b", batchId);
+        AddParameter(cmd, "@t", tenant);
         var counts = new Dictionary<JobStatus, int>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))

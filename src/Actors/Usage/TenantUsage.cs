@@ -24,7 +24,7 @@ public sealed class TenantUsage : ReceivePersistentActor
 
     public TenantUsage(string entityId)
     {
-        PersistenceId = "usage-" + entityId.Replace('|', '-');
+        PersistenceId = PersistenceIdOf(entityId);
         Recover<UsageJobsCounted>(e => _state = _state.Apply(e));
         Recover<UsageJobsReleased>(e => _state = _state.Apply(e));
         Recover<UsageTokensCounted>(e => _state = _state.Apply(e));
@@ -56,6 +56,11 @@ public sealed class TenantUsage : ReceivePersistentActor
     public static Props Props(string entityId) => Akka.Actor.Props.Create(() => new TenantUsage(entityId));
 
     public static string EntityId(string tenant, DateOnly day) => $"{tenant}|{day.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}";
+
+    /// <summary><c>usage-tenant-yyyyMMdd</c>: where a tenant-day's events are journaled (read without the entity by <see cref="UsageReader"/>).</summary>
+    public static string PersistenceIdOf(string tenant, DateOnly day) => PersistenceIdOf(EntityId(tenant, day));
+
+    private static string PersistenceIdOf(string entityId) => "usage-" + entityId.Replace('|', '-');
 }
 
 /// <summary>Routes usage messages by tenant-day.</summary>

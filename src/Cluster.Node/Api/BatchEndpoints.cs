@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Jobs.Actors.Batches;
 using Jobs.Actors.Hosting;
 using Jobs.Messages;
 using Jobs.Node.Security;
@@ -21,34 +22,50 @@ public static partial class BatchEndpoints
     private static async Task<IResult> Submit(HttpRequest request, JobRequestParser parser, JobClient client, QuotaGate quotas, CancellationToken ct)
     {
         SubmitBatch batch;
+        var caller = request.HttpContext.Principal();
         try
         {
             using var doc = await BodyReader.ReadJsonAsync(request, MaxBatchBodyBytes, ct);
-            batch = Parse(doc.RootElement, parser, request.HttpContext.Principal());
+            batch = Parse(doc.RootElement, parser, caller);
+            await new DependencyCheck(client, caller).RequireBatchAsync(batch.Jobs.Select(j => j.DependsOn).ToArray(), BatchJobIds.For(batch), ct);
         }
         catch (RequestException e)
         {
             return e.ToResult();
         }
+        // a tenant other than the default one may hold the batch under its bare id: re-posting it adds nothing
+        if (batch.Tenant != BatchKeys.DefaultTenant && await client.GetBatchAsync(batch.BatchId, batch.Tenant, ct) is { } held)
+            return Answer(held with { Created = false });
         if (await quotas.ReserveAsync(batch.Tenant, batch.Jobs.Count, ct) is { } overQuota) return overQuota;
         try
         {
             var view = await client.SubmitBatchAsync(batch, ct);
             if (!view.Created) await quotas.ReleaseAsync(batch.Tenant, batch.Jobs.Count, ct); // a re-post adds nothing
-            return Results.Json(Public(view), ApiJson.Options, statusCode: view.Created ? StatusCodes.Status202Accepted : StatusCodes.Status200OK)
-                .WithLocation($"/api/batches/{Uri.EscapeDataString(view.Id)}");
+            return Answer(view);
         }
         catch (JobEngineBusyException e)
         {
             await quotas.ReleaseAsync(batch.Tenant, batch.Jobs.Count, ct);
             return Problems.Busy(e.Message);
         }
+        catch (BatchIdTakenException e)
+        {
+            await quotas.ReleaseAsync(batch.Tenant, batch.Jobs.Count, ct);
+            return Problems.Conflict(e.Message);
+        }
     }
 
+    private static IResult Answer(BatchView view) =>
+        Results.Json(Public(view), ApiJson.Options, statusCode: view.Created ? StatusCodes.Status202Accepted : StatusCodes.Status200OK)
+            .WithLocation($"/api/batches/{Uri.EscapeDataString(view.Id)}");
+
+    /// <summary>A batch is the caller's tenant's; an admin names another tenant with <c>?tenant=</c>.</summary>
     private static async Task<IResult> Get(string id, HttpContext http, JobClient client, CancellationToken ct)
     {
         if (!BatchId().IsMatch(id)) return Problems.NotFound($"no batch '{id}'");
-        return await client.GetBatchAsync(id, ct) is { } view && http.Principal().Sees(view.Tenant)
+        var caller = http.Principal();
+        var tenant = caller.ListTenant(http.Request.Query["tenant"].FirstOrDefault() is { Length: > 0 } t ? t : null) ?? caller.Tenant;
+        return await client.GetBatchAsync(id, tenant, ct) is { } view && caller.Sees(view.Tenant)
             ? Results.Json(Public(view), ApiJson.Options)
             : Problems.NotFound($"no batch '{id}'");
     }
@@ -81,7 +98,18 @@ public static partial class BatchEndpoints
         }
         var tenants = specs.Select(s => s.Tenant).Distinct().ToArray();
         if (tenants.Length > 1) throw new RequestException(400, "all jobs of a batch must have the same tenant", "jobs");
+        RequireDistinctIdempotencyKeys(specs);
         return new SubmitBatch(id, tenants[0], specs);
+    }
+
+    /// <summary>Two jobs of one batch with the same key would be one job counted twice: the batch would wait for a job it never gets.</summary>
+    private static void RequireDistinctIdempotencyKeys(JobSpec[] specs)
+    {
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < specs.Length; i++)
+            if (specs[i].IdempotencyKey is { } key && !first.TryAdd(key, i))
+                throw new RequestException(400,
+                    $"jobs[{first[key]}] and jobs[{i}] have the same idempotencyKey '{key}'; each job of a batch needs its own key (or none)", $"jobs[{i}].idempotencyKey");
     }
 
     /// <summary>The API's batch view (docs/api.md): counts, status and the coordinator's node.</summary>

@@ -34,14 +34,12 @@ public static partial class JobEndpoints
         {
             using var doc = await BodyReader.ReadJsonAsync(request, JobRequestParser.MaxJobBodyBytes, ct);
             spec = parser.Parse(doc.RootElement, caller: caller);
+            await new DependencyCheck(client, caller).RequireJobsAsync(spec.DependsOn, "", ct);
         }
         catch (RequestException e)
         {
             return e.ToResult();
         }
-        for (var i = 0; i < spec.DependsOn.Count; i++)
-            if (await client.GetAsync(spec.DependsOn[i], ct) is not { } dependency || !caller.Sees(dependency.Tenant))
-                return new RequestException(400, $"dependsOn names '{spec.DependsOn[i]}', which is not a job", $"dependsOn[{i}]").ToResult();
         if (await quotas.ReserveAsync(spec.Tenant, 1, ct) is { } overQuota) return overQuota;
         JobView view;
         bool created;

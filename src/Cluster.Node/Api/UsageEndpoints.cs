@@ -1,19 +1,24 @@
 using System.Globalization;
-using Akka.Actor;
-using Akka.Hosting;
-using Jobs.Actors.Hosting;
 using Jobs.Actors.Settings;
+using Jobs.Actors.Usage;
 using Jobs.Messages;
 using Jobs.Node.Security;
 
 namespace Jobs.Node.Api;
 
-/// <summary>GET /api/usage?tenant=&amp;from=&amp;to= — jobs, tokens and cost per UTC day (at most 92 days).</summary>
+/// <summary>
+/// GET /api/usage?tenant=&amp;from=&amp;to= — jobs, tokens and cost per UTC day: at most <see cref="MaxDays"/>
+/// days, none older than <see cref="HistoryDays"/> days. Days are read from the usage journal
+/// (<see cref="UsageReader"/>): a query starts no usage entity, whatever the range.
+/// </summary>
 public static class UsageEndpoints
 {
     public const int MaxDays = 92;
 
-    public static void MapUsageEndpoints(this IEndpointRouteBuilder app) => app.MapGet("/api/usage", async (HttpContext http, ActorRegistry registry, JobsOptions options, CancellationToken ct) =>
+    /// <summary>How far back a query may reach: a year and a day, so the same day last year is in reach.</summary>
+    public const int HistoryDays = 366;
+
+    public static void MapUsageEndpoints(this IEndpointRouteBuilder app) => app.MapGet("/api/usage", async (HttpContext http, UsageReader usage, JobsOptions options, CancellationToken ct) =>
     {
         var caller = http.Principal();
         var q = http.Request.Query;
@@ -25,10 +30,12 @@ public static class UsageEndpoints
         if (!TryDay(q["to"].FirstOrDefault(), from > today ? from : today, out var to)) return Problems.BadRequest("to must be a date yyyy-MM-dd", "to");
         if (to < from) return Problems.BadRequest("to is before from", "to");
         if (to.DayNumber - from.DayNumber + 1 > MaxDays) return Problems.BadRequest($"at most {MaxDays} days per request", "to");
+        var earliest = today.AddDays(-HistoryDays);
+        if (from < earliest)
+            return Problems.BadRequest($"from must be {earliest.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} or later (usage is answered for the last {HistoryDays} days)", "from");
 
-        var usage = await registry.GetAsync<UsageRegion>(ct);
-        var days = await Task.WhenAll(Enumerable.Range(0, to.DayNumber - from.DayNumber + 1)
-            .Select(i => usage.Ask<UsageView>(new GetUsage(tenant, from.AddDays(i)), QuotaGate.AskTimeout, ct)));
+        var days = new List<UsageView>();
+        for (var day = from; day <= to; day = day.AddDays(1)) days.Add(await usage.ReadAsync(tenant, day, ct));
         var limits = options.Api.QuotaTable.For(tenant);
         return Results.Json(new
         {

@@ -6,8 +6,10 @@ namespace Jobs.Node.Security;
 /// <summary>
 /// Guards every <c>/api</c> route. With keys configured: <c>Authorization: Bearer &lt;key&gt;</c>
 /// is required (401 without or with an unknown key), and the key's role must allow the route
-/// (403 otherwise; management needs <c>admin</c>, changes need <c>submit</c>). Without keys: only
-/// loopback callers are served (403 for others). /metrics, /healthz and /readyz stay open.
+/// (403 otherwise; management, reads included, needs <c>admin</c>, changes need <c>submit</c>).
+/// Without keys: only loopback callers are served (403 for others), each as admin of the default
+/// tenant; a node with <c>JOBS_TRUST_LOOPBACK=false</c> does not start without keys. /metrics,
+/// /healthz and /readyz stay open.
 /// </summary>
 public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeys keys)
 {
@@ -50,13 +52,17 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeys keys)
 
     private static IResult Unauthorized(string detail) => new Challenge(Problems.Of(StatusCodes.Status401Unauthorized, "Unauthorized", detail));
 
-    /// <summary>Cluster management and the memory guard: admin. Other changes: submit. Reads: read.</summary>
+    /// <summary>
+    /// Management (cluster, nodes, the actor tree), reads and changes alike: admin, as its answers name
+    /// every tenant's running jobs and batches. Other changes: submit. Other reads: read.
+    /// </summary>
     public static ApiRole Required(string method, PathString path)
     {
-        if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method)) return ApiRole.Read;
-        if (path.StartsWithSegments("/api/cluster") || path.StartsWithSegments("/api/nodes")) return ApiRole.Admin;
-        return ApiRole.Submit;
+        if (ManagementRoutes.Any(r => path.StartsWithSegments(r))) return ApiRole.Admin;
+        return HttpMethods.IsGet(method) || HttpMethods.IsHead(method) ? ApiRole.Read : ApiRole.Submit;
     }
+
+    private static readonly string[] ManagementRoutes = ["/api/cluster", "/api/nodes", "/api/actors"];
 
     private sealed class Challenge(IResult inner) : IResult
     {

@@ -6,6 +6,7 @@ using Jobs.Actors.Hosting;
 using Jobs.Actors.Settings;
 using Jobs.Messages;
 using Jobs.Node.Api;
+using Jobs.Node.Security;
 
 namespace Jobs.Node;
 
@@ -24,7 +25,7 @@ public static class JobEventStream
     /// <summary>A comment line this often keeps proxies from closing an idle stream.</summary>
     public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
 
-    public static async Task Stream(string id, HttpContext http, JobClient client, ActorSystem system, JobsOptions options)
+    public static async Task Stream(string id, HttpContext http, JobClient client, ActorSystem system, JobsOptions options, StreamSlots slots)
     {
         var ct = http.RequestAborted;
         if (!await JobEndpoints.Visible(http, client, id, ct))
@@ -32,6 +33,13 @@ public static class JobEventStream
             await Problems.NotFound($"no job '{id}'").ExecuteAsync(http);
             return;
         }
+        var (slot, refusal) = slots.TryTake(http.Principal());
+        if (slot is null)
+        {
+            await new RetryAfter(Problems.Of(StatusCodes.Status429TooManyRequests, "Too many requests", refusal!), StreamSlots.RetryAfterSeconds).ExecuteAsync(http);
+            return;
+        }
+        using var held = slot;
 
         var channel = Channel.CreateBounded<JobEventPublished>(new BoundedChannelOptions(BufferedEvents) { FullMode = BoundedChannelFullMode.DropOldest });
         var subscribed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -43,6 +43,8 @@ public sealed class JobsSerializer : SerializerWithStringManifest
         [typeof(BatchRejected)] = "B-REJ1",
         [typeof(BatchAccepted)] = "BA1",
         [typeof(BatchCompleted)] = "BC1",
+        [typeof(GetTenantBatch)] = "B-GETT1",
+        [typeof(BatchIdTaken)] = "B-TAKEN1",
         [typeof(SubmitJob)] = "C-SUB1",
         [typeof(SubmitJobs)] = "C-SUBS1",
         [typeof(CancelJob)] = "C-CAN1",

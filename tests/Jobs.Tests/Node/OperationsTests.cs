@@ -122,8 +122,20 @@ public sealed class OperationsTests(NodeFixture fixture, ITestOutputHelper outpu
         Assert.Equal(HttpStatusCode.Forbidden, await Call(HttpMethod.Post, "/api/cluster/down-unreachable", reader));
         Assert.Equal(HttpStatusCode.Forbidden, await Call(HttpMethod.Post, "/api/jobs", reader, """{"type":"noop"}"""));
         Assert.Equal(HttpStatusCode.Accepted, await Call(HttpMethod.Post, "/api/jobs", submitter, """{"type":"noop"}"""));
-        Assert.Equal(HttpStatusCode.OK, await Call(HttpMethod.Get, "/api/cluster", reader));
         Assert.Equal(HttpStatusCode.OK, await Call(HttpMethod.Get, "/metrics", null)); // scraping stays open
+
+        // management reads too: they list members, shards and every tenant's running jobs and batches
+        foreach (var path in new[] { "/api/cluster", "/api/cluster/sharding", "/api/nodes", "/api/actors" })
+        {
+            foreach (var key in new[] { reader, submitter })
+            {
+                var (status, problem, response) = await node.CallAsync(HttpMethod.Get, path, key);
+                Assert.True(status == HttpStatusCode.Forbidden, $"GET {path} with a non-admin key: {status}");
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+                Assert.Contains("needs a key with role admin", problem.GetProperty("detail").GetString());
+            }
+            Assert.Equal(HttpStatusCode.OK, await Eventually.Until(() => Call(HttpMethod.Get, path, admin), s => s == HttpStatusCode.OK, TimeSpan.FromSeconds(20), $"GET {path} as admin"));
+        }
 
         // nothing changed: the node is still an Up member and serves
         var (_, cluster, _) = await node.CallAsync(HttpMethod.Get, "/api/cluster", admin);
@@ -145,6 +157,17 @@ public sealed class OperationsTests(NodeFixture fixture, ITestOutputHelper outpu
             new Dictionary<string, string> { ["JOBS_API_KEYS"] = "secret-secret-secret:acme:superuser" });
         Assert.Contains("JOBS_API_KEYS entry 1: role 'superuser' is invalid", e.Message);
         Assert.DoesNotContain("secret-secret-secret", e.Message);
+    }
+
+    [Fact]
+    public async Task Without_keys_the_node_warns_that_loopback_is_admin_and_with_trust_off_it_does_not_start()
+    {
+        Assert.Contains("every loopback caller is admin of every tenant", Node.Log());
+        Assert.Contains("reverse proxy on this host", Node.Log());
+
+        var e = await NodeStartFailure.ExpectAsync("node-no-loopback-trust", output,
+            new Dictionary<string, string> { ["JOBS_TRUST_LOOPBACK"] = "false" });
+        Assert.Contains("JOBS_TRUST_LOOPBACK=false requires API keys: set JOBS_API_KEYS", e.Message);
     }
 
     [Fact]

@@ -81,6 +81,6 @@ public sealed class ReadStoreWriterTests
             Assert.Equal(d.BatchId, w.BatchId);
             Assert.Equal(d.Result?.ToString(), w.Result?.ToString());
         }
-        Assert.Equal(25, (await warm.CountByStatusAsync("batch-1"))[JobStatus.Completed]);
+        Assert.Equal(25, (await warm.CountByStatusAsync("batch-1", "default"))[JobStatus.Completed]);
     }
 }

@@ -123,6 +123,17 @@ public sealed class SerializerTests : IDisposable
     }
 
     [Fact]
+    public void The_tenant_batch_messages_round_trip()
+    {
+        foreach (var message in new IJobsMessage[] { new GetTenantBatch("b1", "acme"), new BatchIdTaken("b1", "acme") })
+        {
+            var serializer = _system.Serialization.FindSerializerFor(message);
+            var back = _system.Serialization.Deserialize(serializer.ToBinary(message), serializer.Identifier, Akka.Serialization.Serialization.ManifestFor(serializer, message));
+            Assert.Equal(message, back);
+        }
+    }
+
+    [Fact]
     public void Every_message_type_in_the_protocol_has_a_manifest()
     {
         var protocol = typeof(IJobsMessage).Assembly.GetTypes()

@@ -78,6 +78,7 @@ public sealed class SettingsTests
     [InlineData("JOBS_LLM_PRICES", "gpt=1", "JOBS_LLM_PRICES entry 'gpt=1' is invalid")]
     [InlineData("JOBS_QUOTAS", "acme=cpu:3", "JOBS_QUOTAS entry 'acme=cpu:3': unknown limit 'cpu'")]
     [InlineData("JOBS_AKKA_HOCON", "akka.cluster.roles = }", "JOBS_AKKA_HOCON is not valid HOCON")]
+    [InlineData("JOBS_TRUST_LOOPBACK", "false", "JOBS_TRUST_LOOPBACK=false requires API keys: set JOBS_API_KEYS")]
     public void A_bad_value_stops_the_start_naming_the_variable_and_what_it_accepts(string name, string value, string expected) =>
         Assert.Contains(expected, Problem(new Dictionary<string, string> { [name] = value }));
 
@@ -127,6 +128,7 @@ public sealed class SettingsTests
                 _ when alias.IsList => "a,b",
                 "JOBS_MEMORY_LOW_MB" => "0",
                 "JOBS_LLM_MAX_REASKS" => "3",
+                "JOBS_TRUST_LOOPBACK" => "true",
                 _ => "1000",
             };
             var env = new Dictionary<string, string> { [alias.Env] = value };
