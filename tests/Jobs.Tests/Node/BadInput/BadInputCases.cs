@@ -160,6 +160,8 @@ public static class BadInputCases
         yield return new("POST /api/batches: empty body", "POST", "/api/batches", [], 400);
         yield return Batch("an array", "[]");
         yield return Batch("no jobs", "{}", field: "jobs");
+        yield return Batch("two jobs with one idempotencyKey", "{\"jobs\":[{\"type\":\"noop\",\"idempotencyKey\":\"k\"},{\"type\":\"noop\",\"idempotencyKey\":\"k\"}]}", field: "jobs[1].idempotencyKey");
+        yield return Batch("dependsOn an unknown job", "{\"jobs\":[{\"type\":\"noop\",\"dependsOn\":[\"no-such-job\"]}]}", field: "jobs[0].dependsOn[0]");
         yield return Batch("jobs a string", "{\"jobs\":\"x\"}", field: "jobs");
         yield return Batch("jobs empty", "{\"jobs\":[]}", field: "jobs");
         yield return Batch("10,001 jobs", "{\"jobs\":[" + string.Join(",", Enumerable.Repeat("{\"type\":\"noop\"}", 10_001)) + "]}", field: "jobs");
@@ -321,6 +323,11 @@ public static class BadInputCases
         yield return new("GET /api/usage of another tenant with a read key", "GET", "/api/usage?tenant=other", null, 404, ContentType: null, Caller: Caller.Read);
         yield return new("GET /api/cluster without a key", "GET", "/api/cluster", null, 401, ContentType: null, Caller: Caller.NoKey);
         yield return new("GET /api/actors with an unknown key", "GET", "/api/actors", null, 401, ContentType: null, Caller: Caller.UnknownKey);
+        // management reads need admin, like the management commands
+        yield return new("GET /api/cluster with a read key", "GET", "/api/cluster", null, 403, ContentType: null, Caller: Caller.Read);
+        yield return new("GET /api/cluster/sharding with a submit key", "GET", "/api/cluster/sharding", null, 403, ContentType: null, Caller: Caller.Submit);
+        yield return new("GET /api/nodes with a read key", "GET", "/api/nodes", null, 403, ContentType: null, Caller: Caller.Read);
+        yield return new("GET /api/actors with a submit key", "GET", "/api/actors", null, 403, ContentType: null, Caller: Caller.Submit);
     }
 
     /// <summary>A cursor in the API's encoding (base64url without padding) around any text.</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Jobs.Messages;
 using Jobs.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Xunit;
@@ -34,7 +35,7 @@ public sealed class BadInputFixture : IAsyncLifetime
         await Task.WhenAll(keyed, keyless);
         Keyed = keyed.Result;
         Keyless = keyless.Result;
-        foreach (var (node, key) in new[] { (Keyed, (string?)AdminKey), (Keyless, null) })
+        foreach (var (node, key, tenant) in new[] { (Keyed, (string?)AdminKey, "acme"), (Keyless, null, BatchKeys.DefaultTenant) })
         {
             var job = await Eventually.Until(() => node.CallAsync(HttpMethod.Post, "/api/jobs", key, """{"type":"noop","idempotencyKey":"battery-seed"}"""),
                 r => r.Status is HttpStatusCode.Accepted or HttpStatusCode.OK, TimeSpan.FromSeconds(60), "the seed job to be accepted");
@@ -46,7 +47,7 @@ public sealed class BadInputFixture : IAsyncLifetime
             await Eventually.Until(async () => (await node.CallAsync(HttpMethod.Get, $"/api/jobs/{SeedJob[node]}", key)).Body.GetProperty("status").GetString(),
                 s => s == "completed", TimeSpan.FromSeconds(60), "the seed job to complete");
             // the batch's coordinator journals its completion once it sees every job ended: after that nothing more is written
-            await Eventually.Until(() => Task.FromResult(JournalRows(node, $"batch-{SeedBatch}")), n => n == 2, TimeSpan.FromSeconds(60),
+            await Eventually.Until(() => Task.FromResult(JournalRows(node, "batch-" + BatchKeys.For(tenant, SeedBatch))), n => n == 2, TimeSpan.FromSeconds(60),
                 "the seed batch's completion in the journal");
         }
     }
