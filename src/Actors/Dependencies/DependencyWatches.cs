@@ -8,7 +8,8 @@ namespace Jobs.Actors.Dependencies;
 /// <list type="bullet">
 /// <item>as the dependent's partition it asks each dependency's partition, once, to tell it when
 /// the dependency ends (<see cref="Watch"/>), and asks again only when that partition recovered
-/// (<see cref="OnPartitionRecovered"/>) or this one did;</item>
+/// (<see cref="OnPartitionRecovered"/>), this one did, or the link to another node dropped
+/// messages (<see cref="OnLinkLost"/>);</item>
 /// <item>as the dependency's partition it remembers who asked and tells them when the job ends
 /// (<see cref="Ended"/>), or answers at once when it already has. The registrations live in memory
 /// only: a recovering partition tells every other one (<see cref="AnnounceRecovery"/>) so that
@@ -65,6 +66,19 @@ public sealed class DependencyWatches(IActorRef self, IActorRef? router, Partiti
     {
         if (_recovered.Add(m.Recovered) && _recovered.Count == 1)
             scheduler.ScheduleTellOnce(RewatchDelay, self, RewatchDue.Instance, ActorRefs.NoSender);
+    }
+
+    /// <summary>
+    /// The association with another node ended (<c>DisassociatedEvent</c>): a watch or an end sent
+    /// while it was gated may be gone, and which partitions that node holds is not known here. The
+    /// re-watch pass covers every partition; a watch already registered is registered again (no
+    /// harm), and one whose dependency ended meanwhile is answered at once.
+    /// </summary>
+    public void OnLinkLost()
+    {
+        var first = _recovered.Count == 0;
+        foreach (var p in layout.All) _recovered.Add(p);
+        if (first) scheduler.ScheduleTellOnce(RewatchDelay, self, RewatchDue.Instance, ActorRefs.NoSender);
     }
 
     /// <summary>Sends the watches of the waiting jobs whose dependencies live in a partition that recovered.</summary>

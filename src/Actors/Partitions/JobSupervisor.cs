@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
+using Akka.Remote;
 using Jobs.Actors.Attempts;
 using Jobs.Actors.Dependencies;
 using Jobs.Actors.Observability;
@@ -86,6 +87,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
             if (DependencyRules.OnEnded(m, State.Find(m.WatcherJobId), Now) is { } e) Commit([e]);
         });
         Command<PartitionRecovered>(_watches.OnPartitionRecovered);
+        Command<DisassociatedEvent>(_ => _watches.OnLinkLost());
         Command<DependencyWatches.RewatchDue>(_ => _watches.Rewatch(State.Waiting));
         Command<StopPartition>(_ => StartDraining());
         Command<DrainTimedOut>(_ => HandOffRunning());
@@ -123,8 +125,16 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
         return Directive.Stop;
     }, loggingEnabled: false);
 
+    protected override void PreStart()
+    {
+        // messages to or from a node whose association ended may have been dropped: watches are sent again
+        Context.System.EventStream.Subscribe(Self, typeof(DisassociatedEvent));
+        base.PreStart();
+    }
+
     protected override void PostStop()
     {
+        Context.System.EventStream.Unsubscribe(Self);
         _metrics.ForgetPartition(_partitionId);
         base.PostStop();
     }
