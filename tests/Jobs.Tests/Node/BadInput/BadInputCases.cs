@@ -204,6 +204,8 @@ public static class BadInputCases
         yield return Get("job unknown", "/api/jobs/no-such-job", 404);
         yield return Get("events of an unknown job", "/api/jobs/no-such-job/events", 404);
         yield return Get("events of a bad id", "/api/jobs/bad%21id/events", 404);
+        yield return Get("usage of a tenant that is not a name", "/api/usage?tenant=Not%20A%20Tenant", 400, "tenant");
+        yield return Get("usage of a tenant that is a lone surrogate", "/api/usage?tenant=%ED%A0%80", 400, "tenant");
         yield return Get("batch unknown", "/api/batches/no-such-batch", 404);
         yield return Get("batch id with a space", "/api/batches/bad%20id", 404);
         yield return Get("dlq limit 0", "/api/dlq?limit=0", field: "limit");
