@@ -24,9 +24,12 @@ public sealed record UsageState(long Jobs, long PromptTokens, long CompletionTok
         _ => this,
     };
 
-    /// <summary>Whether <paramref name="jobs"/> more submissions fit today's limits (null: they do).</summary>
-    public UsageOverQuota? Decide(int jobs, QuotaLimits limits) =>
-        limits.JobsPerDay is { } j && Jobs + jobs > j ? new UsageOverQuota("jobsPerDay", j, Jobs)
+    /// <summary>
+    /// Whether <paramref name="jobs"/> more submissions fit today's limits (null: they do), counting
+    /// <paramref name="reserved"/> jobs already granted (less those released) whose events are not yet applied.
+    /// </summary>
+    public UsageOverQuota? Decide(int jobs, QuotaLimits limits, long reserved = 0) =>
+        limits.JobsPerDay is { } j && Jobs + reserved + jobs > j ? new UsageOverQuota("jobsPerDay", j, Math.Max(0, Jobs + reserved))
         : limits.TokensPerDay is { } t && Tokens >= t ? new UsageOverQuota("tokensPerDay", t, Tokens)
         : null;
 }
