@@ -40,16 +40,22 @@ public static class HttpSingle
         var clients = nodes.Select(n => Client(n.Http.BaseAddress!, connections)).ToArray();
         try
         {
-            Console.WriteLine($"{Name} {system}: warm-up");
-            var warm = await ClosedLoop(clients, connections, TimeSpan.FromSeconds(5), Post);
-            await ClosedLoop(clients, connections, TimeSpan.FromSeconds(2), Health);
-            await WaitCompleted(nodes, warm.Accepted);
+            // warm-up, not measured: rounds of POSTs (and a few health checks) until the nodes' JIT has settled
+            long warmedUp = 0;
+            await Throughput.UntilJitSettles($"{Name} {system} warm-up", nodes.Select(n => n.Pid).ToArray(), async () =>
+            {
+                var round = await ClosedLoop(clients, connections, TimeSpan.FromSeconds(3), Post);
+                await ClosedLoop(clients, connections, TimeSpan.FromSeconds(1), Health);
+                warmedUp += round.Accepted;
+                await WaitCompleted(nodes, warmedUp);
+                return $"{round.PerSecond:0} POSTs/s, ";
+            });
 
             Console.WriteLine($"{Name} {system}: {connections} connections × {duration.TotalSeconds:0} s of GET /healthz, then of POST /api/jobs");
             var health = await ClosedLoop(clients, connections, duration, Health);
             var sw = Stopwatch.StartNew();
             var posts = await ClosedLoop(clients, connections, duration, Post);
-            await WaitCompleted(nodes, warm.Accepted + posts.Accepted);
+            await WaitCompleted(nodes, warmedUp + posts.Accepted);
             results.Add(Name, system, "healthz_req_per_s", health.PerSecond);
             results.Add(Name, system, "post_jobs_per_s", posts.PerSecond);
             results.Add(Name, system, "post_over_healthz", posts.PerSecond / health.PerSecond);

@@ -119,7 +119,7 @@ public static class Throughput
     /// Runs <paramref name="round"/> until the JIT thread of every one of the processes used under
     /// 2 % of the round's time, at most <see cref="MaxWarmUpRounds"/> times; logs each round.
     /// </summary>
-    private static async Task UntilJitSettles(string label, IReadOnlyList<int> pids, Func<Task<string>> round)
+    internal static async Task UntilJitSettles(string label, IReadOnlyList<int> pids, Func<Task<string>> round)
     {
         for (var r = 1; r <= MaxWarmUpRounds; r++)
         {
