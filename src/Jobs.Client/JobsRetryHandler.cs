@@ -17,7 +17,7 @@ public sealed class JobsRetryHandler(JobsClientOptions options) : DelegatingHand
     {
         for (var attempt = 1; ; attempt++)
         {
-            HttpResponseMessage response;
+            HttpResponseMessage? response = null;
             try
             {
                 response = await base.SendAsync(request, cancellationToken);
@@ -27,6 +27,7 @@ public sealed class JobsRetryHandler(JobsClientOptions options) : DelegatingHand
             }
             catch (HttpRequestException) when (attempt < options.MaxAttempts && IsRepeatable(request) && !cancellationToken.IsCancellationRequested)
             {
+                response?.Dispose();
                 await Task.Delay(Backoff(attempt), cancellationToken);
                 continue;
             }
