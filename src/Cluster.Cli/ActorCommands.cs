@@ -18,9 +18,9 @@ public sealed class HierarchySettings : GlobalSettings
 
 public sealed class ActorHierarchyCommand(CliSession session) : NodeCommand<HierarchySettings>(session)
 {
-    protected override async Task<int> RunAsync(NodeClient node, HierarchySettings settings, Output o, CancellationToken ct)
+    protected override async Task<int> RunAsync(JobsClient node, HierarchySettings settings, Output o, CancellationToken ct)
     {
-        var tree = await node.GetAsync($"/api/actors?depth={WholeNumber.Of(settings.Depth)}", ct);
+        var tree = await node.GetJsonAsync($"/api/actors?depth={WholeNumber.Of(settings.Depth)}", ct);
         if (o.Json) { o.JsonValue(tree); return Jobctl.Ok; }
         o.Line(tree.Str("address"));
         foreach (var root in tree.Items("actors")) PrintTree(o, root, "");

@@ -15,9 +15,9 @@ public sealed class BatchIdSettings : GlobalSettings
 
 public sealed class BatchesShowCommand(CliSession session) : NodeCommand<BatchIdSettings>(session)
 {
-    protected override async Task<int> RunAsync(NodeClient node, BatchIdSettings settings, Output o, CancellationToken ct)
+    protected override async Task<int> RunAsync(JobsClient node, BatchIdSettings settings, Output o, CancellationToken ct)
     {
-        var b = await node.GetAsync("/api/batches/" + Uri.EscapeDataString(settings.Id), ct);
+        var b = await node.GetJsonAsync("/api/batches/" + Uri.EscapeDataString(settings.Id), ct);
         if (o.Json) { o.JsonValue(b); return Jobctl.Ok; }
         long N(string name) => b.Prop(name).ValueKind == JsonValueKind.Number ? b.Prop(name).GetInt64() : 0;
         string S(string name) => N(name).ToString(CultureInfo.InvariantCulture);

@@ -5,3 +5,6 @@ public sealed class UsageException(string message) : Exception(message);
 
 /// <summary>The operation ran but failed (a job ended failed, a batch has failures…): exit 1.</summary>
 public sealed class CommandFailedException(string message) : Exception(message);
+
+/// <summary>The node cannot be reached: exit code 3.</summary>
+public sealed class NodeUnreachableException(string message) : Exception(message);

@@ -7,9 +7,9 @@ namespace Jobs.Cli;
 /// <summary>cluster show | leader | unreachable | leave &lt;address&gt; | down &lt;address&gt; | down-unreachable.</summary>
 public sealed class ClusterShowCommand(CliSession session) : NodeCommand<GlobalSettings>(session)
 {
-    protected override async Task<int> RunAsync(NodeClient node, GlobalSettings settings, Output o, CancellationToken ct)
+    protected override async Task<int> RunAsync(JobsClient node, GlobalSettings settings, Output o, CancellationToken ct)
     {
-        var c = await node.GetAsync("/api/cluster", ct);
+        var c = await node.GetJsonAsync("/api/cluster", ct);
         if (o.Json) { o.JsonValue(c); return Jobctl.Ok; }
         var members = c.Items("members").ToList();
         o.Table(["address", "roles", "status", "reachable", "version"],
@@ -21,9 +21,9 @@ public sealed class ClusterShowCommand(CliSession session) : NodeCommand<GlobalS
 
 public sealed class ClusterLeaderCommand(CliSession session) : NodeCommand<GlobalSettings>(session)
 {
-    protected override async Task<int> RunAsync(NodeClient node, GlobalSettings settings, Output o, CancellationToken ct)
+    protected override async Task<int> RunAsync(JobsClient node, GlobalSettings settings, Output o, CancellationToken ct)
     {
-        var c = await node.GetAsync("/api/cluster", ct);
+        var c = await node.GetJsonAsync("/api/cluster", ct);
         if (o.Json) o.JsonValue(c.Prop("leader"));
         else o.Line(c.Str("leader") is { Length: > 0 } l ? l : "no leader");
         return Jobctl.Ok;
@@ -32,9 +32,9 @@ public sealed class ClusterLeaderCommand(CliSession session) : NodeCommand<Globa
 
 public sealed class ClusterUnreachableCommand(CliSession session) : NodeCommand<GlobalSettings>(session)
 {
-    protected override async Task<int> RunAsync(NodeClient node, GlobalSettings settings, Output o, CancellationToken ct)
+    protected override async Task<int> RunAsync(JobsClient node, GlobalSettings settings, Output o, CancellationToken ct)
     {
-        var c = await node.GetAsync("/api/cluster", ct);
+        var c = await node.GetJsonAsync("/api/cluster", ct);
         if (o.Json) { o.JsonValue(c.Prop("unreachable")); return Jobctl.Ok; }
         var list = c.Items("unreachable").Select(u => u.GetString()!).ToList();
         if (list.Count == 0) o.Line("no unreachable members");
@@ -52,9 +52,9 @@ public sealed class MemberSettings : GlobalSettings
 
 public sealed class ClusterLeaveCommand(CliSession session) : NodeCommand<MemberSettings>(session)
 {
-    protected override async Task<int> RunAsync(NodeClient node, MemberSettings settings, Output o, CancellationToken ct)
+    protected override async Task<int> RunAsync(JobsClient node, MemberSettings settings, Output o, CancellationToken ct)
     {
-        var r = await node.PostAsync("/api/cluster/leave", new { address = settings.Address }, ct);
+        var r = await node.PostJsonAsync("/api/cluster/leave", new { address = settings.Address }, ct);
         if (o.Json) o.JsonValue(r);
         else o.Line($"{r.Str("address")} is leaving");
         return Jobctl.Ok;
@@ -63,9 +63,9 @@ public sealed class ClusterLeaveCommand(CliSession session) : NodeCommand<Member
 
 public sealed class ClusterDownCommand(CliSession session) : NodeCommand<MemberSettings>(session)
 {
-    protected override async Task<int> RunAsync(NodeClient node, MemberSettings settings, Output o, CancellationToken ct)
+    protected override async Task<int> RunAsync(JobsClient node, MemberSettings settings, Output o, CancellationToken ct)
     {
-        var r = await node.PostAsync("/api/cluster/down", new { address = settings.Address }, ct);
+        var r = await node.PostJsonAsync("/api/cluster/down", new { address = settings.Address }, ct);
         if (o.Json) o.JsonValue(r);
         else o.Line($"{r.Str("address")} marked down");
         return Jobctl.Ok;
@@ -74,9 +74,9 @@ public sealed class ClusterDownCommand(CliSession session) : NodeCommand<MemberS
 
 public sealed class ClusterDownUnreachableCommand(CliSession session) : NodeCommand<GlobalSettings>(session)
 {
-    protected override async Task<int> RunAsync(NodeClient node, GlobalSettings settings, Output o, CancellationToken ct)
+    protected override async Task<int> RunAsync(JobsClient node, GlobalSettings settings, Output o, CancellationToken ct)
     {
-        var r = await node.PostAsync("/api/cluster/down-unreachable", null, ct);
+        var r = await node.PostJsonAsync("/api/cluster/down-unreachable", null, ct);
         if (o.Json) { o.JsonValue(r); return Jobctl.Ok; }
         var downed = r.Items("downed").Select(d => d.GetString()!).ToList();
         if (downed.Count == 0) o.Line("no unreachable members");

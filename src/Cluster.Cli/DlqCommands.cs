@@ -19,9 +19,9 @@ public sealed class DlqListSettings : GlobalSettings
 
 public sealed class DlqListCommand(CliSession session) : NodeCommand<DlqListSettings>(session)
 {
-    protected override async Task<int> RunAsync(NodeClient node, DlqListSettings settings, Output o, CancellationToken ct)
+    protected override async Task<int> RunAsync(JobsClient node, DlqListSettings settings, Output o, CancellationToken ct)
     {
-        var page = await node.GetAsync($"/api/dlq?limit={WholeNumber.Of(settings.Limit)}", ct);
+        var page = await node.GetJsonAsync($"/api/dlq?limit={WholeNumber.Of(settings.Limit)}", ct);
         if (o.Json) { o.JsonValue(page); return Jobctl.Ok; }
         var items = page.Items("items").ToList();
         o.Table(["id", "type", Column.Number("attempts"), "error", "finished"], items.Select(j => (IReadOnlyList<string>)[
@@ -50,11 +50,11 @@ public sealed class DlqRequeueCommand(CliSession session) : NodeCommand<RequeueS
 {
     private const int Page = 500;
 
-    protected override async Task<int> RunAsync(NodeClient node, RequeueSettings settings, Output o, CancellationToken ct)
+    protected override async Task<int> RunAsync(JobsClient node, RequeueSettings settings, Output o, CancellationToken ct)
     {
         if (settings.Id is { } id)
         {
-            var job = await node.PostAsync($"/api/dlq/{Uri.EscapeDataString(id)}/requeue", null, ct);
+            var job = await node.PostJsonAsync($"/api/dlq/{Uri.EscapeDataString(id)}/requeue", null, ct);
             if (o.Json) o.JsonValue(job);
             else o.Line($"{job.Str("id")} {job.Str("status")}");
             return Jobctl.Ok;
@@ -62,17 +62,17 @@ public sealed class DlqRequeueCommand(CliSession session) : NodeCommand<RequeueS
         var requeued = 0;
         while (true)
         {
-            var page = await node.GetAsync($"/api/dlq?limit={Page}", ct);
+            var page = await node.GetJsonAsync($"/api/dlq?limit={Page}", ct);
             var ids = page.Items("items").Select(j => j.Str("id")).ToList();
             var round = 0;
             foreach (var each in ids)
             {
                 try
                 {
-                    await node.PostAsync($"/api/dlq/{Uri.EscapeDataString(each)}/requeue", null, ct);
+                    await node.PostJsonAsync($"/api/dlq/{Uri.EscapeDataString(each)}/requeue", null, ct);
                     round++;
                 }
-                catch (ApiFailureException e) when (e.Status == HttpStatusCode.Conflict)
+                catch (JobsApiException e) when (e.Status == HttpStatusCode.Conflict)
                 {
                     // requeued meanwhile (the DLQ view trails the journal by a moment)
                 }
@@ -88,9 +88,9 @@ public sealed class DlqRequeueCommand(CliSession session) : NodeCommand<RequeueS
 
 public sealed class DlqPurgeCommand(CliSession session) : NodeCommand<JobIdSettings>(session)
 {
-    protected override async Task<int> RunAsync(NodeClient node, JobIdSettings settings, Output o, CancellationToken ct)
+    protected override async Task<int> RunAsync(JobsClient node, JobIdSettings settings, Output o, CancellationToken ct)
     {
-        var r = await node.DeleteAsync($"/api/dlq/{Uri.EscapeDataString(settings.Id)}", ct);
+        var r = await node.DeleteJsonAsync($"/api/dlq/{Uri.EscapeDataString(settings.Id)}", ct);
         if (o.Json && r.ValueKind != JsonValueKind.Undefined) o.JsonValue(r);
         else o.Line($"{settings.Id} purged");
         return Jobctl.Ok;

@@ -41,13 +41,15 @@ public sealed class SubmitSettings : GlobalSettings
 
 public sealed class JobsSubmitCommand(CliSession session) : NodeCommand<SubmitSettings>(session)
 {
-    protected override async Task<int> RunAsync(NodeClient node, SubmitSettings settings, Output o, CancellationToken ct)
+    protected override async Task<int> RunAsync(JobsClient node, SubmitSettings settings, Output o, CancellationToken ct)
     {
-        var body = new Dictionary<string, object?> { ["type"] = settings.Type };
-        if (settings.Payload is { } payload) body["payload"] = await JobPayload.ReadAsync(payload, ct);
-        if (WholeNumber.Of(settings.Priority) is { } priority) body["priority"] = priority;
-        if (settings.Queue is { } queue) body["queue"] = queue;
-        var job = await node.PostAsync("/api/jobs", body, ct);
+        var request = new JobRequest(settings.Type)
+        {
+            Payload = settings.Payload is { } payload ? await JobPayload.ReadAsync(payload, ct) : null,
+            Priority = WholeNumber.Of(settings.Priority),
+            Queue = settings.Queue,
+        };
+        var job = (await node.SubmitAsync(request, ct)).Json;
         if (!settings.Wait)
         {
             if (o.Json) o.JsonValue(job);
@@ -55,7 +57,7 @@ public sealed class JobsSubmitCommand(CliSession session) : NodeCommand<SubmitSe
             return Jobctl.Ok;
         }
         if (!o.Json) o.Line($"{job.Str("id")} submitted; waiting");
-        return JobText.Finish(o, await JobText.WaitAsync(node, job.Str("id"), ct));
+        return JobText.Finish(o, (await node.WaitAsync(job.Str("id"), ct)).Json);
     }
 }
 
@@ -68,9 +70,9 @@ public sealed class JobIdSettings : GlobalSettings
 
 public sealed class JobsShowCommand(CliSession session) : NodeCommand<JobIdSettings>(session)
 {
-    protected override async Task<int> RunAsync(NodeClient node, JobIdSettings settings, Output o, CancellationToken ct)
+    protected override async Task<int> RunAsync(JobsClient node, JobIdSettings settings, Output o, CancellationToken ct)
     {
-        var job = await node.GetAsync("/api/jobs/" + Uri.EscapeDataString(settings.Id), ct);
+        var job = await node.GetJsonAsync("/api/jobs/" + Uri.EscapeDataString(settings.Id), ct);
         if (o.Json) o.JsonValue(job);
         else JobText.Describe(o, job);
         return Jobctl.Ok;
@@ -79,9 +81,9 @@ public sealed class JobsShowCommand(CliSession session) : NodeCommand<JobIdSetti
 
 public sealed class JobsCancelCommand(CliSession session) : NodeCommand<JobIdSettings>(session)
 {
-    protected override async Task<int> RunAsync(NodeClient node, JobIdSettings settings, Output o, CancellationToken ct)
+    protected override async Task<int> RunAsync(JobsClient node, JobIdSettings settings, Output o, CancellationToken ct)
     {
-        var job = await node.PostAsync($"/api/jobs/{Uri.EscapeDataString(settings.Id)}/cancel", null, ct);
+        var job = (await node.CancelAsync(settings.Id, ct)).Json;
         if (o.Json) o.JsonValue(job);
         else o.Line($"{job.Str("id")} {job.Str("status")}");
         return Jobctl.Ok;
@@ -90,8 +92,8 @@ public sealed class JobsCancelCommand(CliSession session) : NodeCommand<JobIdSet
 
 public sealed class JobsWaitCommand(CliSession session) : NodeCommand<JobIdSettings>(session)
 {
-    protected override async Task<int> RunAsync(NodeClient node, JobIdSettings settings, Output o, CancellationToken ct) =>
-        JobText.Finish(o, await JobText.WaitAsync(node, settings.Id, ct));
+    protected override async Task<int> RunAsync(JobsClient node, JobIdSettings settings, Output o, CancellationToken ct) =>
+        JobText.Finish(o, (await node.WaitAsync(settings.Id, ct)).Json);
 }
 
 public sealed class ListSettings : GlobalSettings
@@ -125,13 +127,13 @@ public sealed class ListSettings : GlobalSettings
 
 public sealed class JobsListCommand(CliSession session) : NodeCommand<ListSettings>(session)
 {
-    protected override async Task<int> RunAsync(NodeClient node, ListSettings settings, Output o, CancellationToken ct)
+    protected override async Task<int> RunAsync(JobsClient node, ListSettings settings, Output o, CancellationToken ct)
     {
         var query = new List<string>();
         foreach (var (value, param) in new[] { (settings.Status, "status"), (settings.Type, "type"), (settings.Queue, "queue"), (settings.Batch, "batchId"), (settings.Tenant, "tenant") })
             if (value is not null) query.Add($"{param}={Uri.EscapeDataString(value)}");
         query.Add($"limit={WholeNumber.Of(settings.Limit)}");
-        var page = await node.GetAsync("/api/jobs?" + string.Join("&", query), ct);
+        var page = await node.GetJsonAsync("/api/jobs?" + string.Join("&", query), ct);
         if (o.Json) { o.JsonValue(page); return Jobctl.Ok; }
         var items = page.Items("items").ToList();
         o.Table(["id", "type", "queue", "status", Column.Number("attempts"), "created"],

@@ -11,16 +11,12 @@ namespace Jobs.Cli;
 /// </summary>
 public sealed class JobsTailCommand(CliSession session) : NodeCommand<JobIdSettings>(session)
 {
-    protected override async Task<int> RunAsync(NodeClient node, JobIdSettings settings, Output o, CancellationToken ct)
+    protected override async Task<int> RunAsync(JobsClient node, JobIdSettings settings, Output o, CancellationToken ct)
     {
         var id = settings.Id;
-        await using (var stream = await node.StreamAsync($"/api/jobs/{Uri.EscapeDataString(id)}/events", ct))
-        {
-            using var reader = new StreamReader(stream);
-            if (o.Live) await FollowLiveAsync(Events(reader, ct), id, o);
-            else await FollowAsync(Events(reader, ct), o);
-        }
-        return JobText.Finish(o, await node.GetAsync("/api/jobs/" + Uri.EscapeDataString(id), ct), quiet: true);
+        if (o.Live) await FollowLiveAsync(Events(node, id, ct), id, o);
+        else await FollowAsync(Events(node, id, ct), o);
+        return JobText.Finish(o, await node.GetJsonAsync("/api/jobs/" + Uri.EscapeDataString(id), ct), quiet: true);
     }
 
     private static async Task FollowAsync(IAsyncEnumerable<Event> events, Output o)
@@ -62,15 +58,10 @@ public sealed class JobsTailCommand(CliSession session) : NodeCommand<JobIdSetti
                 job.StopTask();
             });
 
-    /// <summary>The server-sent events of the stream: the last <c>event:</c> name with each <c>data:</c> line.</summary>
-    private static async IAsyncEnumerable<Event> Events(StreamReader reader, [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>The job's events, each with its name and its data as the node sent it.</summary>
+    private static async IAsyncEnumerable<Event> Events(JobsClient node, string id, [EnumeratorCancellation] CancellationToken ct)
     {
-        string? name = null;
-        while (await reader.ReadLineAsync(ct) is { } line)
-        {
-            if (line.StartsWith("event: ", StringComparison.Ordinal)) name = line[7..];
-            else if (line.StartsWith("data: ", StringComparison.Ordinal)) yield return new Event(name, line[6..]);
-        }
+        await foreach (var e in node.WatchAsync(id, ct)) yield return new Event(e.Event, e.Json);
     }
 
     private sealed class Event(string? name, string json)

@@ -2,24 +2,9 @@ using System.Text.Json;
 
 namespace Jobs.Cli;
 
-/// <summary>A job as text, waiting for a job to end, and the exit code its end gives.</summary>
+/// <summary>A job as text, and the exit code its end gives.</summary>
 internal static class JobText
 {
-    private static readonly string[] Terminal = ["completed", "failed", "cancelled"];
-
-    /// <summary>Polls the job until it is terminal (a dropped SSE connection cannot lose the end this way).</summary>
-    public static async Task<JsonElement> WaitAsync(NodeClient node, string id, CancellationToken ct)
-    {
-        var delay = TimeSpan.FromMilliseconds(100);
-        while (true)
-        {
-            var job = await node.GetAsync("/api/jobs/" + Uri.EscapeDataString(id), ct);
-            if (Terminal.Contains(job.Str("status"))) return job;
-            await Task.Delay(delay, ct);
-            delay = TimeSpan.FromMilliseconds(Math.Min(1000, delay.TotalMilliseconds * 1.5));
-        }
-    }
-
     /// <summary>Prints the ended job (unless quiet); exit 0 if it completed, else the failure (exit 1).</summary>
     public static int Finish(Output o, JsonElement job, bool quiet = false)
     {

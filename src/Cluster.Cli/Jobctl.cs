@@ -44,7 +44,7 @@ public static class Jobctl
             stderr.WriteLine($"{Name}: {e.Message}");
             return Unreachable;
         }
-        catch (ApiFailureException e)
+        catch (JobsApiException e)
         {
             stderr.WriteLine($"{Name}: the node refused: {e.Message}");
             return Failed;

@@ -24,11 +24,30 @@ public abstract class NodeCommand<TSettings>(CliSession session) : AsyncCommand<
 
     public sealed override async Task<int> ExecuteAsync(CommandContext context, TSettings settings, CancellationToken cancellationToken)
     {
-        using var client = new NodeClient(new Uri(NodeUrl(settings)), settings.ApiKey ?? session.Env("JOBS_API_KEY"), TimeSpan.FromSeconds(30));
-        return await RunAsync(client, settings, session.Output(settings.Json), cancellationToken);
+        using var client = new JobsClient(new JobsClientOptions
+        {
+            BaseAddress = new Uri(NodeUrl(settings)),
+            ApiKey = settings.ApiKey ?? session.Env("JOBS_API_KEY"),
+            Timeout = Timeout,
+        });
+        try
+        {
+            return await RunAsync(client, settings, session.Output(settings.Json), cancellationToken);
+        }
+        catch (HttpRequestException e) when (e.StatusCode is null)
+        {
+            throw new NodeUnreachableException($"cannot reach the node at {client.BaseAddress}: {e.InnerException?.Message ?? e.Message}");
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new NodeUnreachableException($"the node at {client.BaseAddress} did not answer within {Timeout.TotalSeconds:0} s");
+        }
     }
 
-    protected abstract Task<int> RunAsync(NodeClient node, TSettings settings, Output o, CancellationToken ct);
+    /// <summary>How long one call may take, the client's retries included.</summary>
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    protected abstract Task<int> RunAsync(JobsClient node, TSettings settings, Output o, CancellationToken ct);
 
     private string NodeUrl(TSettings settings) => settings.Node ?? session.Env("JOBS_URL") ?? DefaultNode;
 }

@@ -6,9 +6,9 @@ namespace Jobs.Cli;
 /// <summary>nodes: every node's load, counters, memory and heartbeat.</summary>
 public sealed class NodesCommand(CliSession session) : NodeCommand<GlobalSettings>(session)
 {
-    protected override async Task<int> RunAsync(NodeClient node, GlobalSettings settings, Output o, CancellationToken ct)
+    protected override async Task<int> RunAsync(JobsClient node, GlobalSettings settings, Output o, CancellationToken ct)
     {
-        var r = await node.GetAsync("/api/nodes", ct);
+        var r = await node.GetJsonAsync("/api/nodes", ct);
         if (o.Json) { o.JsonValue(r); return Jobctl.Ok; }
         var nodes = r.Items("nodes").ToList();
         o.Table(["address", "status", Column.Number("running"), Column.Number("capacity"), Column.Number("processed"), Column.Number("failed"),

@@ -6,9 +6,9 @@ namespace Jobs.Cli;
 /// <summary>cluster sharding regions | region-stats &lt;region&gt;.</summary>
 public sealed class ShardingRegionsCommand(CliSession session) : NodeCommand<GlobalSettings>(session)
 {
-    protected override async Task<int> RunAsync(NodeClient node, GlobalSettings settings, Output o, CancellationToken ct)
+    protected override async Task<int> RunAsync(JobsClient node, GlobalSettings settings, Output o, CancellationToken ct)
     {
-        var s = await node.GetAsync("/api/cluster/sharding", ct);
+        var s = await node.GetJsonAsync("/api/cluster/sharding", ct);
         if (o.Json) { o.JsonValue(s); return Jobctl.Ok; }
         foreach (var r in s.Items("regions")) o.Line(r.Str("entityType"));
         return Jobctl.Ok;
@@ -24,9 +24,9 @@ public sealed class RegionSettings : GlobalSettings
 
 public sealed class ShardingRegionStatsCommand(CliSession session) : NodeCommand<RegionSettings>(session)
 {
-    protected override async Task<int> RunAsync(NodeClient node, RegionSettings settings, Output o, CancellationToken ct)
+    protected override async Task<int> RunAsync(JobsClient node, RegionSettings settings, Output o, CancellationToken ct)
     {
-        var s = await node.GetAsync("/api/cluster/sharding?region=" + Uri.EscapeDataString(settings.Region), ct);
+        var s = await node.GetJsonAsync("/api/cluster/sharding?region=" + Uri.EscapeDataString(settings.Region), ct);
         if (o.Json) { o.JsonValue(s); return Jobctl.Ok; }
         var nodes = s.Items("regions").SelectMany(r => r.Items("nodes")).ToList();
         o.Table(["address", Column.Number("shards"), Column.Number("entities")],
