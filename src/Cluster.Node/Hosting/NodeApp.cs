@@ -39,6 +39,7 @@ public static class NodeApp
         builder.Services.AddNodeTelemetry(builder.Configuration);
         builder.Services.AddSingleton(HeapTrimRule.After(options.Node.HeapTrimAfterBytes));
         builder.Services.AddHostedService<HeapTrimmer>();
+        builder.Services.AddApiDocument();
 
         var app = builder.Build();
         app.UseMiddleware<ProblemMiddleware>();
@@ -50,6 +51,7 @@ public static class NodeApp
         app.MapClusterEndpoints();
         app.MapBatchEndpoints();
         app.MapUsageEndpoints();
+        app.MapApiDocument();
         return app;
     }
 }
