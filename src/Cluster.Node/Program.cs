@@ -1,8 +1,5 @@
 using Jobs.Actors.Attempts;
-using Jobs.Actors.Hosting;
-using Jobs.Actors.Memory;
 using Jobs.Actors.Settings;
-using Jobs.Node.Api;
 using Jobs.Node.Hosting;
 using Jobs.Node.Security;
 
@@ -11,40 +8,9 @@ if (args is [HealthCheckCommand.Name, ..])
 if (args is [ClusterCertCommand.Name, ..])
     return await ClusterCertCommand.RunAsync(args);
 
-var builder = WebApplication.CreateBuilder(args);
-// The JOBS_* variables of the deployment contract, over appsettings.json; bound and checked once.
-builder.Configuration.AddJobsEnvironment();
-var options = JobsOptionsValidator.Load(builder.Configuration);
-var apiKeys = ApiKeys.Parse(options.Api.Keys);
-
-if (string.IsNullOrEmpty(builder.Configuration["urls"]))
-    builder.WebHost.UseUrls(NodeDefaults.Urls);
-builder.ConfigureHttpEdge();
-NodeLogging.Configure(builder, options.Node.LogFormat);
-
-builder.Services.AddJobEngine(options, handlers =>
-{
-    foreach (var path in options.Node.HandlerAssemblies) handlers.AddFromAssembly(path);
-});
-builder.Services.AddSingleton(sp => new JobRequestParser(sp.GetRequiredService<JobHandlerRegistry>(), options.Partitions.AllQueues));
-builder.Services.AddSingleton(apiKeys);
-builder.Services.AddSingleton<QuotaGate>();
-builder.Services.AddSingleton<Jobs.Actors.Usage.UsageReader>();
-builder.Services.AddSingleton<Jobs.Node.StreamSlots>();
-builder.Services.AddNodeTelemetry(builder.Configuration);
-builder.Services.AddSingleton(HeapTrimRule.After(options.Node.HeapTrimAfterBytes));
-builder.Services.AddHostedService<HeapTrimmer>();
-
-var app = builder.Build();
-app.UseMiddleware<ProblemMiddleware>();
-app.UseMiddleware<RequestShape>();
-app.UseMiddleware<ApiKeyMiddleware>();
-app.MapPrometheusScrapingEndpoint("/metrics");
-app.MapHealthEndpoints();
-app.MapJobEndpoints();
-app.MapClusterEndpoints();
-app.MapBatchEndpoints();
-app.MapUsageEndpoints();
+var app = NodeApp.Build(args);
+var options = app.Services.GetRequiredService<JobsOptions>();
+var apiKeys = app.Services.GetRequiredService<ApiKeys>();
 
 var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Jobs.Node");
 log.LogInformation("jobs node: persistence={Persistence} data={DataDir} cluster={Host}:{Port} capacity={Capacity} partitions={Partitions} handlers={Handlers}",

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Jobs.Actors.Batches;
 using Jobs.Actors.Hosting;
 using Jobs.Messages;
+using Jobs.Node.Api.Schemas;
 using Jobs.Node.Security;
 
 namespace Jobs.Node.Api;
@@ -15,8 +16,13 @@ public static partial class BatchEndpoints
 
     public static void MapBatchEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/batches", Submit);
-        app.MapGet("/api/batches/{id}", Get);
+        app.MapPost("/api/batches", Submit).WithTags("batches").WithName("submitBatch").WithSummary("Submit up to 10,000 jobs as one batch")
+            .Accepts<BatchSubmission>("application/json")
+            .Produces<BatchSummary>(StatusCodes.Status202Accepted).Produces<BatchSummary>(StatusCodes.Status200OK)
+            .ProducesProblems(400, 409, 413, 415, 429, 503);
+        app.MapGet("/api/batches/{id}", Get).WithTags("batches").WithName("getBatch").WithSummary("A batch's counts and status")
+            .WithQuery("tenant", "admin keys only: the batch of this tenant (default: the key's own)")
+            .Produces<BatchSummary>().ProducesProblems(404, 503);
     }
 
     private static async Task<IResult> Submit(HttpRequest request, JobRequestParser parser, JobClient client, QuotaGate quotas, CancellationToken ct)

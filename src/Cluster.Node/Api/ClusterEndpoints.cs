@@ -6,6 +6,7 @@ using Jobs.Actors.Hosting;
 using Jobs.Actors.Observability;
 using Jobs.Actors.Placement;
 using Jobs.Messages;
+using Jobs.Node.Api.Schemas;
 
 namespace Jobs.Node.Api;
 
@@ -40,9 +41,13 @@ public static class ClusterEndpoints
                 }),
                 unreachable = state.Unreachable.Select(m => m.Address.ToString()),
             }, ApiJson.Options);
-        });
+        }).WithTags("cluster").WithName("getCluster").WithSummary("Members and leader, as this node sees them")
+            .Produces<ClusterState>();
 
-        app.MapPost("/api/cluster/leave", Leave);
+        app.MapPost("/api/cluster/leave", Leave).WithTags("cluster").WithName("leaveCluster")
+            .WithSummary("A member (default: the node called) leaves gracefully")
+            .Accepts<MemberAddress>(isOptional: true, "application/json")
+            .Produces<MemberChange>(StatusCodes.Status202Accepted).ProducesProblems(400, 404, 409, 413, 415);
 
         app.MapGet("/api/cluster/sharding", async (ActorSystem system, string? region, CancellationToken ct) =>
         {
@@ -67,16 +72,21 @@ public static class ClusterEndpoints
                     },
                 },
             }, ApiJson.Options);
-        });
+        }).WithTags("cluster").WithName("getSharding").WithSummary("Which node hosts which partitions")
+            .Produces<ShardingState>().ProducesProblems(404, 503);
 
-        app.MapPost("/api/cluster/down", Down);
+        app.MapPost("/api/cluster/down", Down).WithTags("cluster").WithName("downMember")
+            .WithSummary("Mark a member down at once (for a node known to be dead)")
+            .Accepts<MemberAddress>("application/json")
+            .Produces<MemberChange>(StatusCodes.Status202Accepted).ProducesProblems(400, 404, 413, 415);
         app.MapPost("/api/cluster/down-unreachable", (ActorSystem system) =>
         {
             var cluster = Cluster.Get(system);
             var unreachable = cluster.State.Unreachable.Select(m => m.Address).ToArray();
             foreach (var a in unreachable) cluster.Down(a);
             return Results.Json(new { downed = unreachable.Select(a => a.ToString()) }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted);
-        });
+        }).WithTags("cluster").WithName("downUnreachable").WithSummary("Mark every unreachable member down")
+            .Produces<DownedMembers>(StatusCodes.Status202Accepted);
 
         app.MapGet("/api/nodes", async (ActorRegistry registry, ActorSystem system, CancellationToken ct) =>
         {
@@ -104,9 +114,13 @@ public static class ClusterEndpoints
                     appVersion = n.Stats.AppVersion,
                 }),
             }, ApiJson.Options);
-        });
+        }).WithTags("nodes").WithName("listNodes").WithSummary("Every node's latest heartbeat stats")
+            .Produces<NodeList>().ProducesProblems(503);
 
-        app.MapPost("/api/nodes/memory-guard", SetMemoryGuard);
+        app.MapPost("/api/nodes/memory-guard", SetMemoryGuard).WithTags("nodes").WithName("setMemoryGuard")
+            .WithSummary("This node's memory watermarks, until it restarts")
+            .Accepts<MemoryGuardSettings>("application/json")
+            .Produces<MemoryGuardState>().ProducesProblems(400, 413, 415, 503);
 
         app.MapGet("/api/actors", (ActorSystem system, int? depth) =>
         {
@@ -118,7 +132,8 @@ public static class ClusterEndpoints
                 address = Cluster.Get(system).SelfAddress.ToString(),
                 actors = new[] { ActorTree.Of(ext.Guardian, d), ActorTree.Of(ext.SystemGuardian, d) },
             }, ApiJson.Options);
-        });
+        }).WithTags("nodes").WithName("getActors").WithSummary("This node's actor hierarchy (depth 1..10, default 3)")
+            .Produces<ActorHierarchy>().ProducesProblems(400);
     }
 
     /// <summary>POST /api/cluster/down {"address"}: marks a member down (use for a node known dead; a live one shuts itself down).</summary>

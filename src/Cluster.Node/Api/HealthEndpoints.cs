@@ -10,7 +10,9 @@ public static class HealthEndpoints
 {
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
+        app.MapGet("/healthz", () => Results.Json(new { status = "ok" }))
+            .WithTags("health").WithName("liveness").WithSummary("Liveness: the process serves HTTP; no key needed")
+            .Produces<Schemas.Health>();
         app.MapGet("/readyz", async (ActorSystem system, JobsOptions options, Akka.Hosting.ActorRegistry registry, CancellationToken ct) =>
         {
             var problems = new List<string>();
@@ -35,6 +37,8 @@ public static class HealthEndpoints
             return problems.Count == 0
                 ? Results.Json(new { status = "ready", member = self.Address.ToString() })
                 : Problems.Unavailable(string.Join("; ", problems));
-        });
+        }).WithTags("health").WithName("readiness")
+            .WithSummary("Readiness: an up cluster member whose journal answers and whose memory guard holds nothing back; no key needed")
+            .Produces<Schemas.Health>().ProducesProblems(503);
     }
 }

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Jobs.Actors.Hosting;
 using Jobs.Actors.ReadModel;
 using Jobs.Messages;
+using Jobs.Node.Api.Schemas;
 using Jobs.Node.Security;
 
 namespace Jobs.Node.Api;
@@ -11,20 +12,43 @@ public static partial class JobEndpoints
 {
     public static void MapJobEndpoints(this IEndpointRouteBuilder app)
     {
-        var jobs = app.MapGroup("/api/jobs");
-        jobs.MapPost("", Submit);
-        jobs.MapGet("", List);
-        jobs.MapGet("/{id}", Get);
-        jobs.MapPost("/{id}/cancel", Cancel);
-        jobs.MapGet("/{id}/events", JobEventStream.Stream);
+        var jobs = app.MapGroup("/api/jobs").WithTags("jobs");
+        jobs.MapPost("", Submit).WithName("submitJob").WithSummary("Submit a job")
+            .Accepts<JobSubmission>("application/json")
+            .Produces<JobView>(StatusCodes.Status202Accepted).Produces<JobView>(StatusCodes.Status200OK)
+            .ProducesProblems(400, 413, 415, 429, 503);
+        jobs.MapGet("", List).WithName("listJobs").WithSummary("List jobs, newest first")
+            .WithQuery("status", "pending, scheduled, running, completed, failed or cancelled")
+            .WithQuery("type", "a job type").WithQuery("queue", "a queue").WithQuery("batchId", "the jobs of one batch")
+            .WithListQueries()
+            .Produces<JobList>().ProducesProblems(400);
+        jobs.MapGet("/{id}", Get).WithName("getJob").WithSummary("One job")
+            .Produces<JobView>().ProducesProblems(404, 503);
+        jobs.MapPost("/{id}/cancel", Cancel).WithName("cancelJob").WithSummary("Cancel a job")
+            .Produces<JobView>(StatusCodes.Status202Accepted).ProducesProblems(404, 409, 503);
+        jobs.MapGet("/{id}/events", JobEventStream.Stream).WithName("streamJobEvents")
+            .WithSummary("A job's events as Server-Sent Events: its history, then live events until a terminal one")
+            .Produces<JobEventData>(StatusCodes.Status200OK, "text/event-stream").ProducesProblems(404, 429, 503);
 
-        var dlq = app.MapGroup("/api/dlq");
-        dlq.MapGet("", ListDeadLetters);
-        dlq.MapPost("/{id}/requeue", Requeue);
-        dlq.MapDelete("/{id}", Purge);
+        var dlq = app.MapGroup("/api/dlq").WithTags("dlq");
+        dlq.MapGet("", ListDeadLetters).WithName("listDeadLetters").WithSummary("List the dead-letter queue (failed jobs), newest first")
+            .WithListQueries()
+            .Produces<JobList>().ProducesProblems(400);
+        dlq.MapPost("/{id}/requeue", Requeue).WithName("requeueJob").WithSummary("Run a failed job again, its attempts reset")
+            .Produces<JobView>(StatusCodes.Status202Accepted).ProducesProblems(404, 409, 503);
+        dlq.MapDelete("/{id}", Purge).WithName("purgeJob").WithSummary("Purge a failed job from the dead-letter queue")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblems(404, 409, 503);
 
-        app.MapGet("/api/types", (Jobs.Actors.Attempts.JobHandlerRegistry h) => Results.Json(new { types = h.Types }, ApiJson.Options));
+        app.MapGet("/api/types", (Jobs.Actors.Attempts.JobHandlerRegistry h) => Results.Json(new { types = h.Types }, ApiJson.Options))
+            .WithTags("jobs").WithName("listJobTypes").WithSummary("The job types this node runs")
+            .Produces<JobTypes>();
     }
+
+    /// <summary>The paging and tenant parameters of the job lists.</summary>
+    private static RouteHandlerBuilder WithListQueries(this RouteHandlerBuilder route) => route
+        .WithQuery("tenant", "admin keys only: the jobs of this tenant (other keys always see their own)")
+        .WithQuery("limit", "page size (default 50)", Microsoft.OpenApi.JsonSchemaType.Integer, minimum: 1, maximum: 1000)
+        .WithQuery("cursor", "the nextCursor of the previous page, unchanged, with the same filters");
 
     private static async Task<IResult> Submit(HttpRequest request, JobRequestParser parser, JobClient client, QuotaGate quotas, CancellationToken ct)
     {

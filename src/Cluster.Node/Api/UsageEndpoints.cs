@@ -60,7 +60,11 @@ public static class UsageEndpoints
             },
             limits = new { jobsPerDay = limits.JobsPerDay, tokensPerDay = limits.TokensPerDay },
         }, ApiJson.Options);
-    });
+    }).WithTags("usage").WithName("getUsage").WithSummary("A tenant's jobs, tokens and cost per UTC day")
+        .WithQuery("tenant", "default: the key's own tenant; required for an admin", pattern: "^[a-z0-9-]{1,64}$")
+        .WithQuery("from", "the first day, yyyy-MM-dd (default: today, UTC)")
+        .WithQuery("to", "the last day, yyyy-MM-dd (default: today, UTC); at most 92 days from from")
+        .Produces<Schemas.TenantUsage>().ProducesProblems(400, 404, 503);
 
     private static bool TryDay(string? raw, DateOnly fallback, out DateOnly day)
     {

@@ -8,8 +8,9 @@ namespace Jobs.Node.Security;
 /// is required (401 without or with an unknown key), and the key's role must allow the route
 /// (403 otherwise; management, reads included, needs <c>admin</c>, changes need <c>submit</c>).
 /// Without keys: only loopback callers are served (403 for others), each as admin of the default
-/// tenant; a node with <c>JOBS_TRUST_LOOPBACK=false</c> does not start without keys. /metrics,
-/// /healthz and /readyz stay open.
+/// tenant; a node with <c>JOBS_TRUST_LOOPBACK=false</c> does not start without keys. What is
+/// outside /api stays open: /metrics, /healthz, /readyz and the OpenAPI document
+/// (<see cref="ApiDocument.Path"/>, which describes routes and holds no data).
 /// </summary>
 public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeys keys)
 {

@@ -1,0 +1,73 @@
+using Jobs.Messages;
+
+namespace Jobs.Node.Api.Schemas;
+
+// The answers as the OpenAPI document describes them. Most routes write anonymous objects
+// (docs/api.md shows each); these records name their fields for the document only.
+
+/// <summary>An error answer (application/problem+json, RFC 7807); a 429 for a quota adds limit, allowed, used and resetsAt.</summary>
+public sealed record Problem
+{
+    public required string Type { get; init; }
+    public required string Title { get; init; }
+    public required int Status { get; init; }
+    public required string Detail { get; init; }
+
+    /// <summary>The offending field, when there is one (payload, backoff.maxMs, jobs[17].type).</summary>
+    public string? Field { get; init; }
+}
+
+/// <summary>A page of jobs, newest first; pass nextCursor back as cursor for the next page.</summary>
+public sealed record JobList(IReadOnlyList<JobView> Items, string? NextCursor);
+
+/// <summary>A batch's counts and status; node is its coordinator.</summary>
+public sealed record BatchSummary(
+    string Id, string Tenant, int Total, int Pending, int Running, int Completed, int Failed, int Cancelled,
+    string Status, string Node, IReadOnlyList<string> JobIds);
+
+public sealed record JobTypes(IReadOnlyList<string> Types);
+
+public sealed record TenantUsage(string Tenant, string From, string To, IReadOnlyList<UsageDay> Days, UsageTotal Total, UsageLimits Limits);
+
+public sealed record UsageDay(string Day, long Jobs, long PromptTokens, long CompletionTokens, decimal CostUsd);
+
+public sealed record UsageTotal(long Jobs, long PromptTokens, long CompletionTokens, decimal CostUsd);
+
+/// <summary>The tenant's daily limits; null: none.</summary>
+public sealed record UsageLimits(long? JobsPerDay, long? TokensPerDay);
+
+public sealed record ClusterState(string Self, string? Leader, IReadOnlyList<ClusterMember> Members, IReadOnlyList<string> Unreachable);
+
+public sealed record ClusterMember(string Address, IReadOnlyList<string> Roles, string Status, bool Reachable, string AppVersion);
+
+public sealed record ShardingState(IReadOnlyList<ShardRegionState> Regions);
+
+public sealed record ShardRegionState(string EntityType, IReadOnlyList<ShardHost> Nodes);
+
+public sealed record ShardHost(string Address, int Shards, int Entities, IReadOnlyList<string> ShardIds);
+
+/// <summary>A member asked to leave (status leaving) or marked down (status down).</summary>
+public sealed record MemberChange(string Address, string Status);
+
+public sealed record DownedMembers(IReadOnlyList<string> Downed);
+
+public sealed record NodeList(IReadOnlyList<NodeHeartbeat> Nodes);
+
+public sealed record NodeHeartbeat(
+    string Address, string Status, int RunningJobs, int Capacity, long Submitted, long Processed, long Failed, long Retried,
+    long DeadLettered, DateTimeOffset LastHeartbeat, bool Stale, bool Degraded, double UptimeSeconds, long MemoryBytes, string AppVersion);
+
+public sealed record MemoryGuardState(long HighMb, long LowMb, long MemoryMb, bool Degraded);
+
+public sealed record ActorHierarchy(string Address, IReadOnlyList<ActorTree> Actors);
+
+/// <summary>GET /healthz: status ok; GET /readyz: status ready and this node's member address.</summary>
+public sealed record Health
+{
+    public required string Status { get; init; }
+    public string? Member { get; init; }
+}
+
+/// <summary>One Server-Sent Event's data on GET /api/jobs/{id}/events (the event name is the event field).</summary>
+public sealed record JobEventData(
+    string JobId, int Seq, DateTimeOffset At, string Event, int? Attempt, string? Node, string? Detail, JobStatus Status, JobProgress? Progress);
