@@ -56,6 +56,19 @@ public sealed class HangfirePeer : IDisposable
 
     public void Dispose() => _server.Dispose();
 
+    /// <summary>Enqueues <paramref name="jobs"/> no-op jobs from 64 threads; returns how long the client took.</summary>
+    public async Task<TimeSpan> EnqueueNoopsAsync(int jobs)
+    {
+        var sw = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, jobs), new ParallelOptions { MaxDegreeOfParallelism = 64 },
+            (_, _) =>
+            {
+                Client.Enqueue(() => Noop());
+                return ValueTask.CompletedTask;
+            });
+        return sw.Elapsed;
+    }
+
     /// <summary>The no-op job Hangfire runs.</summary>
     public static void Noop()
     {

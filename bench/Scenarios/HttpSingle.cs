@@ -123,27 +123,15 @@ public static class HttpSingle
     private static async Task<Load> OpenLoop(HttpClient[] clients, int rate, TimeSpan duration)
     {
         var load = new Load();
-        var inFlight = new List<Task>();
         var sw = Stopwatch.StartNew();
-        var sent = 0L;
-        while (sw.Elapsed < duration)
+        await Latency.Paced(rate, (int)(rate * duration.TotalSeconds), async i =>
         {
-            var due = (long)(sw.Elapsed.TotalSeconds * rate);
-            for (; sent < due; sent++)
-            {
-                var http = clients[sent % clients.Length];
-                inFlight.Add(Task.Run(async () =>
-                {
-                    var start = Stopwatch.GetTimestamp();
-                    using var response = await Post(http);
-                    await response.Content.LoadIntoBufferAsync();
-                    var ok = response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK;
-                    load.Merge(ok ? [Stopwatch.GetElapsedTime(start).TotalMilliseconds] : [], ok ? 0 : 1);
-                }));
-            }
-            await Task.Delay(1);
-        }
-        await Task.WhenAll(inFlight);
+            var start = Stopwatch.GetTimestamp();
+            using var response = await Post(clients[i % clients.Length]);
+            await response.Content.LoadIntoBufferAsync();
+            var ok = response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK;
+            load.Merge(ok ? [Stopwatch.GetElapsedTime(start).TotalMilliseconds] : [], ok ? 0 : 1);
+        });
         load.Seconds = sw.Elapsed.TotalSeconds;
         return load;
     }
@@ -154,14 +142,8 @@ public static class HttpSingle
         Console.WriteLine($"{Name} hangfire-postgres: {jobs} enqueues");
         using var peer = HangfirePeer.Start(await pg.CreateDatabaseAsync(), workers: 20);
         for (var i = 0; i < 200; i++) peer.Client.Enqueue(() => HangfirePeer.Noop()); // warm-up
-        var sw = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Enumerable.Range(0, jobs), new ParallelOptions { MaxDegreeOfParallelism = 64 },
-            (_, _) =>
-            {
-                peer.Client.Enqueue(() => HangfirePeer.Noop());
-                return ValueTask.CompletedTask;
-            });
-        results.Add(Name, "hangfire-postgres-w20", "enqueue_jobs_per_s", jobs / sw.Elapsed.TotalSeconds);
+        var elapsed = await peer.EnqueueNoopsAsync(jobs);
+        results.Add(Name, "hangfire-postgres-w20", "enqueue_jobs_per_s", jobs / elapsed.TotalSeconds);
     }
 
     private sealed class Load
@@ -183,11 +165,6 @@ public static class HttpSingle
             }
         }
 
-        public double Percentile(double q)
-        {
-            if (_ms.Count == 0) return double.NaN;
-            var sorted = _ms.Order().ToArray();
-            return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
-        }
+        public double Percentile(double q) => Percentiles.Of(_ms.Order().ToArray(), q);
     }
 }

@@ -54,7 +54,7 @@ public static class Latency
     }
 
     /// <summary>Starts submission i at t0 + i/rate (never waits for earlier ones), then waits for all.</summary>
-    private static async Task Paced(int rate, int count, Func<int, Task> submit)
+    internal static async Task Paced(int rate, int count, Func<int, Task> submit)
     {
         var tasks = new List<Task>(count);
         var sw = Stopwatch.StartNew();
@@ -71,7 +71,7 @@ public static class Latency
     private static void Report(Results results, string system, int rate, IEnumerable<long> ticks)
     {
         var ms = ticks.Select(t => Math.Max(0, t) * 1000.0 / Stopwatch.Frequency).Order().ToArray();
-        double P(double q) => ms[Math.Min(ms.Length - 1, (int)Math.Ceiling(q * ms.Length) - 1)];
+        double P(double q) => Percentiles.Of(ms, q);
         var scenario = $"{Name}@{rate}/s";
         results.Add(scenario, system, "p50_ms", P(0.50));
         results.Add(scenario, system, "p95_ms", P(0.95));

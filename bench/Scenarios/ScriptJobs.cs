@@ -67,9 +67,5 @@ public static class ScriptJobs
         return jobs / sw.Elapsed.TotalSeconds;
     }
 
-    private static double Percentile(double[] values, double q)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
-    }
+    private static double Percentile(double[] values, double q) => Percentiles.Of(values.Order().ToArray(), q);
 }

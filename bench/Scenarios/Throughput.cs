@@ -162,15 +162,9 @@ public static class Throughput
         await HangfirePeer.WaitAsync(warm, TimeSpan.FromSeconds(20));
 
         var done = HangfirePeer.ExpectCompletions(jobs);
-        var sw = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Enumerable.Range(0, jobs), new ParallelOptions { MaxDegreeOfParallelism = 64 },
-            (_, _) =>
-            {
-                peer.Client.Enqueue(() => HangfirePeer.Noop());
-                return ValueTask.CompletedTask;
-            });
-        var submitted = sw.Elapsed.TotalSeconds;
-        var start = Stopwatch.GetTimestamp() - sw.Elapsed.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond;
+        var elapsed = await peer.EnqueueNoopsAsync(jobs);
+        var submitted = elapsed.TotalSeconds;
+        var start = Stopwatch.GetTimestamp() - elapsed.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond;
         var (completed, last) = await HangfirePeer.WaitAsync(done, TimeSpan.FromSeconds(20));
         var total = (last - start) / (double)Stopwatch.Frequency;
         results.Add(Name, $"hangfire-postgres-w{workers}", "submit_jobs_per_s", jobs / submitted);

@@ -78,12 +78,16 @@ public sealed class TenantUsage : ReceivePersistentActor
         Context.SetReceiveTimeout(IdleTimeout);
     }
 
-    /// <summary>Journals the granted reservations (up to <see cref="MaxJobsPerWrite"/> jobs) as one event, then answers each.</summary>
+    /// <summary>
+    /// Journals the granted reservations as one event (the first always, then more while the sum
+    /// stays within <see cref="MaxJobsPerWrite"/>), then answers each.
+    /// </summary>
     private void WriteGranted()
     {
         var count = 0;
         long jobs = 0;
-        while (count < _granted.Count && jobs + _granted[count].Jobs <= MaxJobsPerWrite) jobs += _granted[count++].Jobs;
+        do jobs += _granted[count++].Jobs;
+        while (count < _granted.Count && jobs + _granted[count].Jobs <= MaxJobsPerWrite);
         var batch = _granted.GetRange(0, count);
         _granted.RemoveRange(0, count);
         _writing = true;

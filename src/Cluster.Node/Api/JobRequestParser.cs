@@ -99,7 +99,7 @@ public sealed class JobRequestParser(JobHandlerRegistry handlers, IReadOnlyColle
         var dedupe = Bool(body, prefix, "dedupe") == true;
 
         var named = String(body, prefix, "tenant");
-        if (named is not null && !JobsOptionsValidator.QueueName().IsMatch(named)) throw Bad(prefix + "tenant", "tenant must match [a-z0-9-]{1,64}");
+        if (named is not null && !ApiKeys.IsTenantName(named)) throw Bad(prefix + "tenant", "tenant must match [a-z0-9-]{1,64}");
         var (tenant, refusal) = (caller ?? ApiPrincipal.Loopback).SubmissionTenant(named);
         if (tenant is null) throw new RequestException(403, refusal!, prefix + "tenant");
 

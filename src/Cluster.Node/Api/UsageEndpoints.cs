@@ -24,7 +24,7 @@ public static class UsageEndpoints
         var q = http.Request.Query;
         var tenant = q["tenant"].FirstOrDefault() is { Length: > 0 } t ? t : caller.Role == ApiRole.Admin ? null : caller.Tenant;
         if (tenant is null) return Problems.BadRequest("tenant is required", "tenant");
-        if (!JobsOptionsValidator.QueueName().IsMatch(tenant)) return Problems.BadRequest("tenant must match [a-z0-9-]{1,64}", "tenant");
+        if (!ApiKeys.IsTenantName(tenant)) return Problems.BadRequest("tenant must match [a-z0-9-]{1,64}", "tenant");
         if (!caller.Sees(tenant)) return Problems.NotFound($"no usage for tenant '{tenant}'");
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         if (!TryDay(q["from"].FirstOrDefault(), today, out var from)) return Problems.BadRequest("from must be a date yyyy-MM-dd", "from");

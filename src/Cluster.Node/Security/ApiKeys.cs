@@ -77,6 +77,9 @@ public sealed partial class ApiKeys
 
     private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 
+    /// <summary>Whether <paramref name="name"/> can be a tenant: <c>[a-z0-9-]{1,64}</c>, as in a key's entry.</summary>
+    public static bool IsTenantName(string name) => TenantName().IsMatch(name);
+
     [GeneratedRegex("^[a-z0-9-]{1,64}$")]
     private static partial Regex TenantName();
 }
