@@ -32,18 +32,18 @@ public static class Freshness
         var dead = new List<double>();
         for (var i = 0; i < probes; i++)
         {
-            var writer = nodes[i % nodes.Count].Http;
+            var writer = nodes[i % nodes.Count];
             var reader = nodes[(i + 1) % nodes.Count].Http;
-            var id = await SubmitAsync(writer, """{"type":"noop"}""");
+            var id = IdOf(await writer.SubmitAsync(new { type = "noop" }));
             var sw = Stopwatch.StartNew();
-            await Until(() => Lists(reader, "/api/jobs?limit=50", id));
+            await Until(() => Lists(reader, "/api/jobs?limit=50", id), "a job in GET /api/jobs");
             listed.Add(sw.Elapsed.TotalMilliseconds);
 
             // a script that throws, one attempt: failed as soon as its attempt ends
-            var failing = await SubmitAsync(writer, """{"type":"script","payload":{"code":"throw new Error('probe')"},"maxAttempts":1}""");
-            await Until(async () => (await writer.GetFromJsonAsync<JsonElement>($"/api/jobs/{failing}")).GetProperty("status").GetString() == "failed");
+            var failing = IdOf(await writer.SubmitAsync(new { type = "script", payload = new { code = "throw new Error('probe')" }, maxAttempts = 1 }));
+            await Until(async () => (await writer.GetJobAsync(failing))?.GetProperty("status").GetString() == "failed", "a job failed");
             sw.Restart();
-            await Until(() => Lists(reader, "/api/dlq?limit=50", failing));
+            await Until(() => Lists(reader, "/api/dlq?limit=50", failing), "a failed job in GET /api/dlq");
             dead.Add(sw.Elapsed.TotalMilliseconds);
         }
         Report(results, system, "accepted_to_listed", listed);
@@ -61,12 +61,7 @@ public static class Freshness
 
     private static List<double> Sorted(List<double> ms) => [.. ms.Order()];
 
-    private static async Task<string> SubmitAsync(HttpClient http, string body)
-    {
-        using var response = await http.PostAsync("/api/jobs", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-    }
+    private static string IdOf(JsonElement job) => job.GetProperty("id").GetString()!;
 
     private static async Task<bool> Lists(HttpClient http, string path, string id)
     {
@@ -74,13 +69,5 @@ public static class Freshness
         return page.GetProperty("items").EnumerateArray().Any(j => j.GetProperty("id").GetString() == id);
     }
 
-    private static async Task Until(Func<Task<bool>> probe)
-    {
-        var sw = Stopwatch.StartNew();
-        while (!await probe())
-        {
-            if (sw.Elapsed > Deadline) throw new TimeoutException($"{Name}: not seen within {Deadline.TotalSeconds:0} s");
-            await Task.Delay(PollEvery);
-        }
-    }
+    private static Task Until(Func<Task<bool>> probe, string what) => Eventually.Until(probe, Deadline, what, PollEvery);
 }
