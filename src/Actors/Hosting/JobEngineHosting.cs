@@ -52,7 +52,7 @@ public static class JobEngineHosting
         var builder = new JobHandlerRegistryBuilder().AddBuiltIns(options.Http, options.Llm, sandbox);
         configureHandlers?.Invoke(builder);
         var handlers = builder.Build();
-        var readStore = options.Storage.ReadStore();
+        var readStore = new FreshJobReadStore(options.Storage.ReadStore());
 
         services.AddSingleton(options);
         services.AddSingleton(handlers);
@@ -225,9 +225,19 @@ public static class JobEngineHosting
             system.ActorOf(BatchHost.Props(client.SubmitManyAsync, readStore, NodeName(Cluster.Get(system).SelfAddress)), BatchHost.Name);
         });
 
-    /// <summary>The projection that feeds the read model: one in the cluster (several writers of the same rows would only contend and deadlock).</summary>
-    public static AkkaConfigurationBuilder WithReadModel(this AkkaConfigurationBuilder b, IJobReadStore readStore) =>
-        b.WithSingleton<JobProjection>("read-model", JobProjection.Props(readStore), new ClusterSingletonOptions(), createProxyToo: false);
+    /// <summary>
+    /// The projection that feeds the read model: one in the cluster (several writers of the same rows would only
+    /// contend and deadlock). And read-your-writes: this node answers other nodes' lists from its live index, and
+    /// a <see cref="FreshJobReadStore"/> starts merging the cluster's live jobs into its lists.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithReadModel(this AkkaConfigurationBuilder b, IJobReadStore readStore) => b
+        .WithSingleton<JobProjection>("read-model", JobProjection.Props(readStore is FreshJobReadStore f ? f.Sql : readStore),
+            new ClusterSingletonOptions(), createProxyToo: false)
+        .WithActors((system, _) =>
+        {
+            system.ActorOf(LiveJobsResponder.Props(LiveJobIndex.Get(system)), LiveJobsResponder.Name);
+            (readStore as FreshJobReadStore)?.Attach(system);
+        });
 
     /// <summary>
     /// Graceful leave: before the shard regions hand their partitions off, the node stops starting

@@ -35,6 +35,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
     private readonly DependencyWatches _watches;
     private readonly RecentlyFinished _recent;
     private readonly PartitionDemand _demand;
+    private readonly LiveJobIndex _live;
     private DateTimeOffset? _timerArmedFor;
     private bool _draining;
 
@@ -46,6 +47,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
         _queue = services.Options.Layout.QueueOfPartition(partitionId);
         _demand = new PartitionDemand(partitionId, services.Capacity, services.ServedQueues.Contains(_queue));
         _metrics = JobMetrics.Get(Context.System);
+        _live = LiveJobIndex.Get(Context.System);
         _journal = new PartitionJournal(this, StringPool.Get(Context.System), services.Options.SnapshotEvery,
             OnDurable, StopIfDrained, _metrics.RecordJournalWrite);
         _attempts = new RunningAttempts(Context, services.Capacity, services.RunnerProps);
@@ -136,6 +138,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
     {
         Context.System.EventStream.Unsubscribe(Self);
         _metrics.ForgetPartition(_partitionId);
+        _live.Forget(_partitionId);
         base.PostStop();
     }
 
@@ -329,10 +332,11 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
         AfterStateChange();
     }
 
-    /// <summary>An event is durable: record its metrics and usage, publish it, tell its watchers.</summary>
+    /// <summary>An event is durable: record its metrics and usage, show it to lists (<see cref="LiveJobIndex"/>), publish it, tell its watchers.</summary>
     private void OnDurable(IJobEvent e, JobRecord? before, JobRecord after)
     {
         _metrics.Record(e, before, after);
+        _live.Record(_partitionId, after);
         if (e is JobCompleted { ReusedFrom: null } done && _services.Usage is { } usage && TokenUsage.Of(done, after) is { } tokens)
             usage.Tell(tokens);
         var note = new JobEventPublished(after.Id, after.History.Count - 1, after.History[^1], after.Status,

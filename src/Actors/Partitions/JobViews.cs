@@ -4,6 +4,10 @@ namespace Jobs.Actors.Partitions;
 
 public static class JobViews
 {
+    /// <summary>A job as a list shows it: a scheduled job whose time has come is pending (being due is a function of time).</summary>
+    public static JobView Listed(JobRecord job, DateTimeOffset now) =>
+        From(job is { Status: JobStatus.Scheduled, RunAt: { } due } && due <= now ? job with { Status = JobStatus.Pending } : job, null);
+
     public static JobView From(JobRecord job, JobProgress? progress) => new()
     {
         Id = job.Id,

@@ -19,6 +19,9 @@ public interface IJobReadStore
 
     Task<long> CountAsync(CancellationToken ct = default);
 
+    /// <summary>The read model's status of each of these jobs it has a row of.</summary>
+    Task<IReadOnlyDictionary<string, JobStatus>> StatusesAsync(IReadOnlyCollection<string> ids, CancellationToken ct = default);
+
     /// <summary>How many of a tenant's batch's jobs the read model has in each status (jobs not projected yet are absent).</summary>
     Task<IReadOnlyDictionary<JobStatus, int>> CountByStatusAsync(string batchId, string tenant, CancellationToken ct = default);
 }

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Jobs.Actors.Partitions;
 using Jobs.Messages;
@@ -230,7 +229,7 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
     {
         await using var c = await OpenAsync(ct);
         var rows = await LoadAsync(c, null, [jobId], ct);
-        return rows.TryGetValue(jobId, out var job) ? ToView(job, DateTimeOffset.UtcNow) : null;
+        return rows.TryGetValue(jobId, out var job) ? JobViews.Listed(job, DateTimeOffset.UtcNow) : null;
     }
 
     public async Task<JobPage> ListAsync(JobQuery q, DateTimeOffset now, CancellationToken ct = default)
@@ -258,7 +257,7 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
         AddFilter(where, cmd, "queue", q.Queue);
         AddFilter(where, cmd, "tenant", q.Tenant);
         AddFilter(where, cmd, "batch_id", q.BatchId);
-        if (DecodeCursor(q.Cursor) is { } cursor)
+        if (JobCursor.Decode(q.Cursor) is { } cursor)
         {
             where.Add($"({sortColumn} < @ct OR ({sortColumn} = @ct AND id < @cid))");
             AddParameter(cmd, "@ct", cursor.Ticks);
@@ -273,7 +272,7 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
             while (await r.ReadAsync(ct))
             {
                 var job = ReadRecord(r, 0);
-                items.Add((ToView(job, now), r.GetInt64(1)));
+                items.Add((JobViews.Listed(job, now), r.GetInt64(1)));
             }
         }
         string? next = null;
@@ -281,7 +280,7 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
         {
             items.RemoveAt(items.Count - 1);
             var last = items[^1];
-            next = EncodeCursor(last.Sort, last.View.Id);
+            next = JobCursor.Encode(last.Sort, last.View.Id);
         }
         return new JobPage(items.Select(i => i.View).ToArray(), next);
     }
@@ -292,6 +291,24 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
         await using var cmd = c.CreateCommand();
         cmd.CommandText = "SELECT COUNT(*) FROM jobs;";
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+    }
+
+    public async Task<IReadOnlyDictionary<string, JobStatus>> StatusesAsync(IReadOnlyCollection<string> ids, CancellationToken ct = default)
+    {
+        var statuses = new Dictionary<string, JobStatus>(StringComparer.Ordinal);
+        if (ids.Count == 0) return statuses;
+        await using var c = await OpenAsync(ct);
+        foreach (var chunk in ids.Chunk(500))
+        {
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = $"SELECT id, status FROM jobs WHERE id IN ({string.Join(",", chunk.Select((_, k) => "@p" + k))});";
+            for (var k = 0; k < chunk.Length; k++) AddParameter(cmd, "@p" + k, chunk[k]);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+                if (Enum.TryParse<JobStatus>(r.GetString(1), ignoreCase: true, out var status))
+                    statuses[r.GetString(0)] = status;
+        }
+        return statuses;
     }
 
     public async Task<IReadOnlyDictionary<JobStatus, int>> CountByStatusAsync(string batchId, string tenant, CancellationToken ct = default)
@@ -309,37 +326,11 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
         return counts;
     }
 
-    /// <summary>Scheduled jobs whose time has come are pending: being due is a function of time.</summary>
-    private static JobView ToView(JobRecord job, DateTimeOffset now) =>
-        JobViews.From(job is { Status: JobStatus.Scheduled, RunAt: { } due } && due <= now ? job with { Status = JobStatus.Pending } : job, null);
-
     private static void AddFilter(List<string> where, DbCommand cmd, string column, string? value)
     {
         if (value is null) return;
         where.Add($"{column} = @{column}");
         AddParameter(cmd, "@" + column, value);
-    }
-
-    private static string EncodeCursor(long ticks, string id) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(ticks.ToString(CultureInfo.InvariantCulture) + ":" + id))
-            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    /// <summary>An unreadable cursor is an error the caller sees (ArgumentException → 400).</summary>
-    private static (long Ticks, string Id)? DecodeCursor(string? cursor)
-    {
-        if (string.IsNullOrEmpty(cursor)) return null;
-        try
-        {
-            var b64 = cursor.Replace('-', '+').Replace('_', '/');
-            b64 = b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=');
-            var text = Encoding.UTF8.GetString(Convert.FromBase64String(b64));
-            var colon = text.IndexOf(':');
-            return (long.Parse(text[..colon], CultureInfo.InvariantCulture), text[(colon + 1)..]);
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException)
-        {
-            throw new ArgumentException("cursor is not one this API returned", nameof(cursor), e);
-        }
     }
 
     /// <summary>A row's record: PostgreSQL hands the text column over as UTF-8 bytes, parsed without a string.</summary>

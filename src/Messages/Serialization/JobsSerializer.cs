@@ -76,6 +76,8 @@ public sealed class JobsSerializer : SerializerWithStringManifest
         [typeof(ResultClaimed)] = "D-RUN1",
         [typeof(ResultReady)] = "D-READY1",
         [typeof(ResultAbandoned)] = "D-ABAN1",
+        [typeof(LiveJobsQuery)] = "Q-LIVE1",
+        [typeof(LiveJobsFound)] = "R-LIVE1",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, Type> TypeByManifest =

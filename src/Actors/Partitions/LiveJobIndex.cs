@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using Akka.Actor;
+using Jobs.Messages;
+
+namespace Jobs.Actors.Partitions;
+
+/// <summary>
+/// The jobs this node's partitions made durable recently, each as its latest record: what a list
+/// merges with the read model's page so a job shows the moment it is accepted or ends, before the
+/// projection has written its row (docs/architecture.md, "Read-your-writes"). Written by partitions
+/// on their own threads, read by lists; bounded by <see cref="Window"/> and <see cref="MaxJobs"/>.
+/// One per ActorSystem (<see cref="Get"/>).
+/// </summary>
+public sealed class LiveJobIndex : IExtension
+{
+    /// <summary>How long a job stays after its last durable event: well past the projection's usual lag (about a second).</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromSeconds(30);
+
+    /// <summary>At most this many jobs; past it the least recently recorded go first.</summary>
+    public const int MaxJobs = 20_000;
+
+    private readonly ConcurrentDictionary<string, Entry> _jobs = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<(string Id, long At)> _order = new();
+    private readonly Func<long> _clock;
+    private readonly long _window;
+    private readonly int _maxJobs;
+
+    /// <param name="clock">milliseconds, monotonic (tests pass their own).</param>
+    public LiveJobIndex(Func<long>? clock = null, TimeSpan? window = null, int maxJobs = MaxJobs)
+    {
+        _clock = clock ?? (() => Environment.TickCount64);
+        _window = (long)(window ?? Window).TotalMilliseconds;
+        _maxJobs = maxJobs;
+    }
+
+    public static LiveJobIndex Get(ActorSystem system) => system.WithExtension<LiveJobIndex, Provider>();
+
+    public int Count => _jobs.Count;
+
+    /// <summary>A job's state after an event of partition <paramref name="partition"/> became durable.</summary>
+    public void Record(int partition, JobRecord job)
+    {
+        var now = _clock();
+        _jobs[job.Id] = new Entry(job, partition, now);
+        _order.Enqueue((job.Id, now));
+        Trim(now);
+    }
+
+    /// <summary>A partition stopped on this node: its jobs are another owner's now.</summary>
+    public void Forget(int partition)
+    {
+        foreach (var (id, entry) in _jobs)
+            if (entry.Partition == partition) _jobs.TryRemove(KeyValuePair.Create(id, entry));
+    }
+
+    /// <summary>The jobs recorded within the window (any order).</summary>
+    public IEnumerable<JobRecord> Jobs()
+    {
+        var oldest = _clock() - _window;
+        foreach (var (_, entry) in _jobs)
+            if (entry.At >= oldest) yield return entry.Job;
+    }
+
+    public JobRecord? Find(string id) => _jobs.TryGetValue(id, out var e) && e.At >= _clock() - _window ? e.Job : null;
+
+    /// <summary>Drops jobs past the window (an idle node's sweep; recording trims as it goes).</summary>
+    public void Trim() => Trim(_clock());
+
+    private void Trim(long now)
+    {
+        while (_order.TryPeek(out var head) && (now - head.At > _window || _jobs.Count > _maxJobs || _order.Count > 4 * _maxJobs))
+        {
+            if (!_order.TryDequeue(out head)) break;
+            // only the entry this queue slot recorded: a later record of the same job has its own slot
+            if (_jobs.TryGetValue(head.Id, out var entry) && entry.At == head.At) _jobs.TryRemove(KeyValuePair.Create(head.Id, entry));
+        }
+    }
+
+    private sealed record Entry(JobRecord Job, int Partition, long At);
+
+    private sealed class Provider : ExtensionIdProvider<LiveJobIndex>
+    {
+        public override LiveJobIndex CreateExtension(ExtendedActorSystem system) => new();
+    }
+}
