@@ -3,10 +3,11 @@ using Jobs.Bench.Scenarios;
 using Results = Jobs.Bench.Results;
 
 // Benchmarks, side by side with Hangfire on the same PostgreSQL (started here, like the tests do).
-// Usage: dotnet run -c Release --project bench -- [all|throughput|http-single|latency|ceiling|failover|backlog|journal-burst|script|idle-watches|freshness]
+// Usage: dotnet run -c Release --project bench -- [all|throughput|http-single|latency|ceiling|failover|backlog|journal-burst|script|idle-watches|freshness|dashboard]
 //        [--runs 3] [--jobs 20000] [--hangfire-jobs 5000] [--capacity 256] [--burst-jobs 100000] [--burst-calls 6,24]
 //        [--script-jobs 200] [--script-batch 2000] [--idle-jobs 5000] [--idle-deps 100] [--idle-settle-s 30] [--idle-window-s 60]
-//        [--http-connections 64] [--http-seconds 10] [--http-rate 2000] [--fresh-probes 100] [--compare-node PATH --compare-label NAME]
+//        [--http-connections 64] [--http-seconds 10] [--http-rate 2000] [--fresh-probes 100] [--dashboard-jobs 1000000] [--dashboard-calls 50]
+//        [--compare-node PATH --compare-label NAME]
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 int Opt(string name, int fallback) => Arg(name) is { } v ? int.Parse(v) : fallback;
@@ -33,10 +34,12 @@ var httpConnections = Opt("--http-connections", 64);
 var httpDuration = TimeSpan.FromSeconds(Opt("--http-seconds", 10));
 var httpRate = Opt("--http-rate", 2000);
 var freshProbes = Opt("--fresh-probes", 100);
-var known = new[] { "all", Throughput.Name, Latency.Name, Ceiling.Name, Failover.Name, Backlog.Name, "throughput-cluster", "throughput-postgres", BacklogState.Name, JournalBurst.Name, ScriptJobs.Name, IdleWatches.Name, HttpSingle.Name, Freshness.Name };
+var dashboardJobs = Opt("--dashboard-jobs", 1_000_000);
+var dashboardCalls = Opt("--dashboard-calls", 50);
+var known = new[] { "all", Throughput.Name, Latency.Name, Ceiling.Name, Failover.Name, Backlog.Name, "throughput-cluster", "throughput-postgres", BacklogState.Name, JournalBurst.Name, ScriptJobs.Name, IdleWatches.Name, HttpSingle.Name, Freshness.Name, Dashboard.Name };
 if (!known.Contains(scenario))
 {
-    Console.Error.WriteLine($"usage: bench [{string.Join('|', known)}] [--runs N] [--jobs N] [--hangfire-jobs N] [--capacity N] [--burst-jobs N] [--burst-calls N,N] [--script-jobs N] [--script-batch N] [--idle-jobs N] [--idle-deps N] [--idle-settle-s N] [--idle-window-s N] [--http-connections N] [--http-seconds N] [--http-rate N] [--fresh-probes N] [--compare-node PATH] [--compare-label NAME]");
+    Console.Error.WriteLine($"usage: bench [{string.Join('|', known)}] [--runs N] [--jobs N] [--hangfire-jobs N] [--capacity N] [--burst-jobs N] [--burst-calls N,N] [--script-jobs N] [--script-batch N] [--idle-jobs N] [--idle-deps N] [--idle-settle-s N] [--idle-window-s N] [--http-connections N] [--http-seconds N] [--http-rate N] [--fresh-probes N] [--dashboard-jobs N] [--dashboard-calls N] [--compare-node PATH] [--compare-label NAME]");
     return 2;
 }
 bool Runs(string s) => scenario == "all" || scenario == s;
@@ -95,6 +98,11 @@ try
             Console.WriteLine($"freshness, run {r + 1}/{runs} ({freshProbes} probes of each kind)");
             await Guard(() => Freshness.Measure(results, pg, freshProbes));
         }
+    if (Runs(Dashboard.Name)) // once: the read model is the same each run, and a million rows take a while to write
+    {
+        Console.WriteLine($"dashboard ({dashboardJobs:N0} jobs in the read model, {dashboardCalls} calls each)");
+        await Guard(() => Dashboard.Measure(results, pg, dashboardJobs, dashboardCalls));
+    }
     if (Runs(JournalBurst.Name))
         for (var r = 0; r < runs; r++)
         {

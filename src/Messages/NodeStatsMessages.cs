@@ -17,7 +17,19 @@ public sealed record NodeStats(
     long MemoryBytes,
     bool Degraded,
     string AppVersion,
-    DateTimeOffset At) : IJobsMessage;
+    DateTimeOffset At) : IJobsMessage
+{
+    /// <summary>Pending jobs per queue in the partitions this node hosts (absent from older nodes: empty).</summary>
+    public IReadOnlyList<QueueDepth> Pending { get; init; } = [];
+
+    /// <summary>Pickup latency (accepted or due → started) of the latest 4,096 attempts this node's partitions started; null: none yet.</summary>
+    public double? PickupP50Ms { get; init; }
+
+    public double? PickupP99Ms { get; init; }
+}
+
+/// <summary>How many jobs wait in one queue.</summary>
+public sealed record QueueDepth(string Queue, int Pending);
 
 public static class NodeStatsTopic
 {
@@ -34,3 +46,18 @@ public sealed record GetNodeStats
 public sealed record NodeStatsEntry(NodeStats Stats, DateTimeOffset LastHeartbeat, bool Stale);
 
 public sealed record NodeStatsList(IReadOnlyList<NodeStatsEntry> Nodes);
+
+/// <summary>Local ask to the node's stats view: the cluster's totals over the last hour.</summary>
+public sealed record GetStatsSeries
+{
+    public static readonly GetStatsSeries Instance = new();
+}
+
+/// <summary>The cluster's totals at one moment: the sums of every member's latest heartbeat that is not stale.</summary>
+/// <param name="Pending">pending jobs, all queues.</param>
+/// <param name="PickupP99Ms">the highest of the nodes' pickup p99 in their last heartbeat (null: no attempt started yet).</param>
+public sealed record StatsPoint(DateTimeOffset At, int Nodes, int RunningJobs, int Capacity, long Submitted, long Processed, long Failed,
+    int Pending, double? PickupP99Ms);
+
+/// <summary>Oldest first, one point per <c>StatsSeries.Interval</c>.</summary>
+public sealed record StatsSeriesList(IReadOnlyList<StatsPoint> Points);

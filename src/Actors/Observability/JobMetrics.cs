@@ -21,6 +21,7 @@ public sealed class JobMetrics : IExtension, IDisposable
     private readonly Histogram<double> _duration, _pickup, _journalWrite;
     private readonly ConcurrentDictionary<int, (string Queue, int Pending)> _depths = new();
     private Func<IEnumerable<Measurement<int>>> _members = () => [];
+    private readonly PickupWindow _pickups = new();
     private long _totalSubmitted, _totalCompleted, _totalFailed, _totalRetried, _totalDeadLettered;
     private int _running, _degraded;
 
@@ -81,7 +82,9 @@ public sealed class JobMetrics : IExtension, IDisposable
                 if (before is not null)
                 {
                     var due = before.RunAt is { } r && r > before.CreatedAt ? r : before.CreatedAt;
-                    _pickup.Record(Math.Max(0, (s.At - due).TotalSeconds), tags);
+                    var pickup = Math.Max(0, (s.At - due).TotalSeconds);
+                    _pickup.Record(pickup, tags);
+                    _pickups.Add(pickup * 1000);
                 }
                 break;
             case JobCompleted c:
@@ -110,6 +113,13 @@ public sealed class JobMetrics : IExtension, IDisposable
     public void SetDepth(int partitionId, string queue, int pending) => _depths[partitionId] = (queue, pending);
 
     public void ForgetPartition(int partitionId) => _depths.TryRemove(partitionId, out _);
+
+    /// <summary>Pending jobs per queue in the partitions this node hosts.</summary>
+    public IReadOnlyList<QueueDepth> PendingByQueue() =>
+        _depths.Values.GroupBy(d => d.Queue).Select(g => new QueueDepth(g.Key, g.Sum(d => d.Pending))).OrderBy(q => q.Queue, StringComparer.Ordinal).ToArray();
+
+    /// <summary>The latest attempts' pickup latencies (ms) as p50 and p99 (<see cref="PickupWindow"/>); null before the first.</summary>
+    public (double P50, double P99)? PickupPercentiles() => _pickups.Percentiles();
 
     public void RecordHeapTrim() => _heapTrims.Add(1);
 

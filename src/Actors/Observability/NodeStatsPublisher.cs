@@ -8,7 +8,7 @@ namespace Jobs.Actors.Observability;
 
 /// <summary>
 /// The node's heartbeat: every interval, its stats (capacity gate + <see cref="JobMetrics"/>
-/// totals + uptime and memory) published on <see cref="NodeStatsTopic.Name"/> through
+/// totals, pending per queue, the latest pickup latencies + uptime and memory) published on <see cref="NodeStatsTopic.Name"/> through
 /// DistributedPubSub. A node that is frozen or gone simply stops publishing.
 /// </summary>
 public sealed class NodeStatsPublisher : ReceiveActor, IWithTimers
@@ -31,9 +31,15 @@ public sealed class NodeStatsPublisher : ReceiveActor, IWithTimers
         Receive<CapacityStatus>(c =>
         {
             var now = DateTimeOffset.UtcNow;
+            var pickup = metrics.PickupPercentiles();
             mediator.Tell(new Publish(NodeStatsTopic.Name, new NodeStats(address, c.InUse, c.Capacity,
                 metrics.TotalSubmitted, metrics.TotalProcessed, metrics.TotalFailed, metrics.TotalRetried, metrics.TotalDeadLettered,
-                Math.Round((now - metrics.StartedAt).TotalSeconds, 1), c.MemoryBytes > 0 ? c.MemoryBytes : Environment.WorkingSet, c.Degraded, AppVersion, now)));
+                Math.Round((now - metrics.StartedAt).TotalSeconds, 1), c.MemoryBytes > 0 ? c.MemoryBytes : Environment.WorkingSet, c.Degraded, AppVersion, now)
+            {
+                Pending = metrics.PendingByQueue(),
+                PickupP50Ms = pickup is { } p ? Math.Round(p.P50, 1) : null,
+                PickupP99Ms = pickup is { } q ? Math.Round(q.P99, 1) : null,
+            }));
         });
         Receive<Status.Failure>(_ => { }); // the gate was busy past the interval: skip this beat
         Timers.StartPeriodicTimer("beat", Tick.Instance, TimeSpan.Zero, interval);

@@ -112,10 +112,22 @@ public static class ClusterEndpoints
                     uptimeSeconds = n.Stats.UptimeSeconds,
                     memoryBytes = n.Stats.MemoryBytes,
                     appVersion = n.Stats.AppVersion,
+                    pending = n.Stats.Pending,
+                    pickupP50Ms = n.Stats.PickupP50Ms,
+                    pickupP99Ms = n.Stats.PickupP99Ms,
                 }),
             }, ApiJson.Options);
         }).WithTags("nodes").WithName("listNodes").WithSummary("Every node's latest heartbeat stats")
             .Produces<NodeList>().ProducesProblems(503);
+
+        app.MapGet("/api/nodes/series", async (ActorRegistry registry, CancellationToken ct) =>
+        {
+            var view = await registry.GetAsync<NodeStatsView>(ct);
+            var series = await view.Ask<StatsSeriesList>(GetStatsSeries.Instance, AskTimeout, ct);
+            return Results.Json(new { intervalSeconds = StatsSeries.Interval.TotalSeconds, points = series.Points }, ApiJson.Options);
+        }).WithTags("nodes").WithName("getStatsSeries")
+            .WithSummary("The cluster's totals over the last hour, one point per interval, as this node sampled the heartbeats")
+            .Produces<StatsSeriesBody>().ProducesProblems(503);
 
         app.MapPost("/api/nodes/memory-guard", SetMemoryGuard).WithTags("nodes").WithName("setMemoryGuard")
             .WithSummary("This node's memory watermarks, until it restarts")

@@ -3,6 +3,7 @@ using Jobs.Actors.Hosting;
 using Jobs.Actors.Memory;
 using Jobs.Actors.Settings;
 using Jobs.Node.Api;
+using Jobs.Node.Dashboard;
 using Jobs.Node.Security;
 
 namespace Jobs.Node.Hosting;
@@ -51,6 +52,9 @@ public static class NodeApp
         app.MapClusterEndpoints();
         app.MapBatchEndpoints();
         app.MapUsageEndpoints();
+        app.MapDeadLetterBulk();
+        app.MapCallerEndpoints();
+        app.MapDashboard();
         app.MapApiDocument();
         return app;
     }

@@ -223,13 +223,15 @@ public sealed class OpenApiDocumentTests(OpenApiNodeFixture fixture) : IClassFix
                 Assert.True(IsProblem(paths[path]![method]!["responses"]![status]), $"{method} {path} does not document its {status}");
     }
 
-    /// <summary>(path, lowercase method or null for any) of every endpoint NodeApp maps, but the document's own.</summary>
+    /// <summary>(path, lowercase method or null for any) of every endpoint NodeApp maps, but the document's own and the dashboard's.</summary>
     private static async Task<List<(string Path, string? Method)>> MappedRoutesAsync()
     {
         await using var app = NodeApp.Build([]);
         return ((IEndpointRouteBuilder)app).DataSources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
             .Select(e => (Path: "/" + e.RoutePattern.RawText!.Trim('/'), Methods: e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods))
             .Where(e => !e.Path.StartsWith("/openapi/", StringComparison.Ordinal))
+            // the dashboard's pages and files are HTML, script and style, not API
+            .Where(e => !Jobs.Node.Dashboard.DashboardEndpoints.IsDashboardRoute(e.Path))
             .SelectMany(e => e.Methods is { Count: > 0 } methods
                 ? methods.Select(m => (e.Path, (string?)m.ToLowerInvariant()))
                 : [(e.Path, (string?)null)])

@@ -111,3 +111,26 @@ public sealed record MemoryGuardSettings
     [Range(0d, long.MaxValue >> 20)]
     public long? LowMb { get; init; }
 }
+
+/// <summary>The body of POST /api/dlq/requeue and /purge: which dead-lettered jobs ({} matches all the caller sees).</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record DeadLetterFilter
+{
+    [Description("Only jobs of this type.")]
+    public string? Type { get; init; }
+
+    [Description("Only jobs of this queue.")]
+    public string? Queue { get; init; }
+
+    [Description("Admin keys only: only this tenant's jobs (other keys always act on their own).")]
+    public string? Tenant { get; init; }
+
+    [Description("Only jobs that failed at or after this time (ISO-8601).")]
+    public DateTimeOffset? FailedAfter { get; init; }
+
+    [Description("Only jobs that failed before this time (ISO-8601).")]
+    public DateTimeOffset? FailedBefore { get; init; }
+
+    [Description("Count the matching jobs, change nothing.")]
+    public bool? DryRun { get; init; }
+}

@@ -55,7 +55,8 @@ public sealed record NodeList(IReadOnlyList<NodeHeartbeat> Nodes);
 
 public sealed record NodeHeartbeat(
     string Address, string Status, int RunningJobs, int Capacity, long Submitted, long Processed, long Failed, long Retried,
-    long DeadLettered, DateTimeOffset LastHeartbeat, bool Stale, bool Degraded, double UptimeSeconds, long MemoryBytes, string AppVersion);
+    long DeadLettered, DateTimeOffset LastHeartbeat, bool Stale, bool Degraded, double UptimeSeconds, long MemoryBytes, string AppVersion,
+    IReadOnlyList<QueueDepth> Pending, double? PickupP50Ms, double? PickupP99Ms);
 
 public sealed record MemoryGuardState(long HighMb, long LowMb, long MemoryMb, bool Degraded);
 
@@ -71,3 +72,12 @@ public sealed record Health
 /// <summary>One Server-Sent Event's data on GET /api/jobs/{id}/events (the event name is the event field).</summary>
 public sealed record JobEventData(
     string JobId, int Seq, DateTimeOffset At, string Event, int? Attempt, string? Node, string? Detail, JobStatus Status, JobProgress? Progress);
+
+/// <summary>POST /api/dlq/requeue and /purge: how many jobs the filter matched and how many were changed; truncated: more matched than one call takes.</summary>
+public sealed record DeadLettersChanged(int Matched, int Changed, bool DryRun, bool Truncated);
+
+/// <summary>GET /api/whoami: the tenant and role of the key presented (keyless loopback: admin of the default tenant).</summary>
+public sealed record Caller(string Tenant, string Role, bool KeysConfigured);
+
+/// <summary>GET /api/nodes/series: the cluster's totals (counters since each node started; rates are differences between points).</summary>
+public sealed record StatsSeriesBody(double IntervalSeconds, IReadOnlyList<StatsPoint> Points);

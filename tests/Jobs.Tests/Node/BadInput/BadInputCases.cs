@@ -243,6 +243,18 @@ public static class BadInputCases
         yield return new("DELETE /api/dlq/no-such-job: purge an unknown job", "DELETE", "/api/dlq/no-such-job", null, 404, ContentType: null);
         yield return new("DELETE /api/dlq/{seed}: purge a completed job", "DELETE", "/api/dlq/{seed}", null, 409, ContentType: null);
         yield return new("DELETE /api/dlq/bad%20id: purge a bad id", "DELETE", "/api/dlq/bad%20id", null, 404, ContentType: null);
+        foreach (var bulk in new[] { "/api/dlq/requeue", "/api/dlq/purge" })
+        {
+            yield return Post("bulk without a body", bulk, null);
+            yield return Post("bulk an array", bulk, "[]");
+            yield return Post("bulk an unknown field", bulk, "{\"typ\":\"script\"}", field: "typ");
+            yield return Post("bulk type empty", bulk, "{\"type\":\"\"}", field: "type");
+            yield return Post("bulk type a number", bulk, "{\"type\":5}", field: "type");
+            yield return Post("bulk failedAfter not a time", bulk, "{\"failedAfter\":\"yesterday\"}", field: "failedAfter");
+            yield return Post("bulk failedBefore before failedAfter", bulk, "{\"failedAfter\":\"2030-01-02T00:00:00Z\",\"failedBefore\":\"2030-01-01T00:00:00Z\"}", field: "failedBefore");
+            yield return Post("bulk dryRun a string", bulk, "{\"dryRun\":\"yes\"}", field: "dryRun");
+            yield return Post("bulk text/plain", bulk, "{}", 415, contentType: "text/plain");
+        }
     }
 
     private static IEnumerable<BadCase> Management()
@@ -313,6 +325,8 @@ public static class BadInputCases
         yield return new("POST /api/jobs with a read key", "POST", "/api/jobs", Utf8("{\"type\":\"noop\"}"), 403, Caller: Caller.Read);
         yield return new("POST /api/jobs naming another tenant with a submit key", "POST", "/api/jobs", Utf8("{\"type\":\"noop\",\"tenant\":\"other\"}"), 403, "tenant", Caller: Caller.Submit);
         yield return new("POST /api/batches with a read key", "POST", "/api/batches", Utf8("{\"jobs\":[{\"type\":\"noop\"}]}"), 403, Caller: Caller.Read);
+        yield return new("POST /api/dlq/requeue naming another tenant with a submit key", "POST", "/api/dlq/requeue", Utf8("{\"tenant\":\"other\"}"), 403, "tenant", Caller: Caller.Submit);
+        yield return new("POST /api/dlq/purge with a read key", "POST", "/api/dlq/purge", Utf8("{}"), 403, Caller: Caller.Read);
         yield return new("POST /api/batches naming another tenant with a submit key", "POST", "/api/batches", Utf8("{\"jobs\":[{\"type\":\"noop\",\"tenant\":\"other\"}]}"), 403, "jobs[0].tenant", Caller: Caller.Submit);
         yield return new("POST /api/batches without a key", "POST", "/api/batches", Utf8("{\"jobs\":[{\"type\":\"noop\"}]}"), 401, Caller: Caller.NoKey);
         yield return new("POST /api/jobs/{seed}/cancel with a read key", "POST", "/api/jobs/{seed}/cancel", null, 403, ContentType: null, Caller: Caller.Read);
