@@ -8,7 +8,7 @@ namespace Jobs.Bench.Scenarios;
 /// <summary>
 /// The dashboard's data calls over a large read model: one node on PostgreSQL whose read model holds
 /// <c>--dashboard-jobs</c> jobs (default 1,000,000: 90 % completed, 5 % failed, 3 % pending, 2 %
-/// running; ten tenants; one job in ten in a batch of 100), written straight into its table. Each
+/// running; one in seven of type llm; ten tenants; one job in ten in a batch of 100), written straight into its table. Each
 /// call every page makes is timed from the client on loopback (p50/p95 over <c>--dashboard-calls</c>),
 /// with <c>GET /healthz</c> timed the same way in the same run as the floor of one HTTP round trip.
 /// </summary>
@@ -40,10 +40,14 @@ public static class Dashboard
             ("jobs", "GET /api/jobs?limit=50&cursor (page 2)", () => http.GetAsync("/api/jobs?limit=50&cursor=" + cursor)),
             ("jobs", "GET /api/jobs?status=failed&limit=50", () => http.GetAsync("/api/jobs?status=failed&limit=50")),
             ("jobs", "GET /api/jobs?status=pending&limit=50", () => http.GetAsync("/api/jobs?status=pending&limit=50")),
-            ("jobs", "GET /api/jobs?type=llm&tenant=t-3&limit=50", () => http.GetAsync("/api/jobs?type=llm&tenant=t-3&limit=50")),
+            ("jobs", "GET /api/jobs?tenant=t-3&limit=50", () => http.GetAsync("/api/jobs?tenant=t-3&limit=50")),
+            ("jobs", "GET /api/jobs?type=llm&tenant=t-0&limit=50", () => http.GetAsync("/api/jobs?type=llm&tenant=t-0&limit=50")),
+            ("jobs", "GET /api/jobs?status=failed&tenant=t-7&limit=50", () => http.GetAsync("/api/jobs?status=failed&tenant=t-7&limit=50")),
+            ("jobs", "GET /api/jobs?type=nope&tenant=t-3 (matches none)", () => http.GetAsync("/api/jobs?type=nope&tenant=t-3&limit=50")),
             ("job", "GET /api/jobs/{id} (from the read model)", () => http.GetAsync("/api/jobs/" + oldJob)),
             ("dlq", "GET /api/dlq?limit=100", () => http.GetAsync("/api/dlq?limit=100")),
-            ("dlq", "POST /api/dlq/requeue dryRun type=llm tenant=t-3", () => http.PostAsJsonAsync("/api/dlq/requeue", new { type = "llm", tenant = "t-3", dryRun = true })),
+            ("dlq", "GET /api/dlq?tenant=t-3&limit=100", () => http.GetAsync("/api/dlq?tenant=t-3&limit=100")),
+            ("dlq", "POST /api/dlq/requeue dryRun type=llm tenant=t-0", () => http.PostAsJsonAsync("/api/dlq/requeue", new { type = "llm", tenant = "t-0", dryRun = true })),
             ("batches", "GET /api/jobs?batchId=…&limit=100", () => http.GetAsync("/api/jobs?limit=100&batchId=batch-17")),
             ("cluster", "GET /api/cluster", () => http.GetAsync("/api/cluster")),
             ("cluster", "GET /api/cluster/sharding", () => http.GetAsync("/api/cluster/sharding")),
@@ -85,13 +89,13 @@ public static class Dashboard
                        'error', CASE WHEN status = 'failed' THEN json_build_object('kind', 'permanent', 'message', 'generated failure') END)::text
             FROM (
                 SELECT 'dash-' || lpad(i::text, 8, '0') AS id,
-                       CASE WHEN i % 20 = 0 THEN 'llm' ELSE 'noop' END AS type,
+                       CASE WHEN i % 7 = 0 THEN 'llm' ELSE 'noop' END AS type,
                        't-' || (i % 10) AS tenant,
                        CASE WHEN i % 10 = 0 THEN 'batch-' || (i / 1000) END AS batch,
-                       CASE WHEN i % 100 < 90 THEN 'completed' WHEN i % 100 < 95 THEN 'failed' WHEN i % 100 < 98 THEN 'pending' ELSE 'running' END AS status,
+                       CASE WHEN (i * 7919) % 100 < 90 THEN 'completed' WHEN (i * 7919) % 100 < 95 THEN 'failed' WHEN (i * 7919) % 100 < 98 THEN 'pending' ELSE 'running' END AS status,
                        at,
                        (extract(epoch FROM at)::bigint * 10000000 + 621355968000000000) AS created,
-                       CASE WHEN i % 100 < 95 THEN (extract(epoch FROM at)::bigint + 1) * 10000000 + 621355968000000000 END AS finished
+                       CASE WHEN (i * 7919) % 100 < 95 THEN (extract(epoch FROM at)::bigint + 1) * 10000000 + 621355968000000000 END AS finished
                 FROM generate_series(1, @n) AS i, LATERAL (SELECT timestamp '2026-01-01' + i * interval '1 second' AS at) t
             ) g;
             ANALYZE jobs;

@@ -51,6 +51,8 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
         DROP INDEX IF EXISTS ix_jobs_batch;
         CREATE INDEX IF NOT EXISTS ix_jobs_dlq_only ON jobs (finished_at DESC, id DESC) WHERE in_dlq = 1;
         CREATE INDEX IF NOT EXISTS ix_jobs_batch_only ON jobs (batch_id) WHERE batch_id IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS ix_jobs_tenant ON jobs (tenant, created_at DESC, id DESC);
+        CREATE INDEX IF NOT EXISTS ix_jobs_dlq_tenant ON jobs (tenant, finished_at DESC, id DESC) WHERE in_dlq = 1;
         CREATE TABLE IF NOT EXISTS projection_offsets (
             name TEXT PRIMARY KEY,
             last_offset {dialect.BigInt} NOT NULL
