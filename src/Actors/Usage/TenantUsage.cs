@@ -30,12 +30,15 @@ public sealed class TenantUsage : ReceivePersistentActor
     private const int MaxJobsPerWrite = 1_000_000;
 
     private UsageState _state = UsageState.Empty;
-    private readonly List<(IActorRef ReplyTo, int Jobs)> _granted = [];
+    private readonly List<Grant> _granted = [];
     private long _grantedJobs;
     private long _releasingJobs;
     private bool _writing;
 
     public override string PersistenceId { get; }
+
+    /// <summary>Jobs granted and not yet journaled, with whom to answer and what was refused beside them.</summary>
+    private readonly record struct Grant(IActorRef ReplyTo, int Jobs, UsageOverQuota? Refused);
 
     public TenantUsage(string entityId)
     {
@@ -46,13 +49,16 @@ public sealed class TenantUsage : ReceivePersistentActor
 
         Command<ReserveJobs>(r =>
         {
-            if (_state.Decide(r.Jobs, r.Limits, _grantedJobs - _releasingJobs) is { } over)
+            var (granted, refused) = r.Each
+                ? _state.DecideEach(r.Jobs, r.Limits, _grantedJobs - _releasingJobs)
+                : _state.Decide(r.Jobs, r.Limits, _grantedJobs - _releasingJobs) is { } over ? (0, over) : (r.Jobs, null);
+            if (granted == 0)
             {
-                Sender.Tell(over);
+                Sender.Tell(refused!);
                 return;
             }
-            _granted.Add((Sender, r.Jobs));
-            _grantedJobs += r.Jobs;
+            _granted.Add(new Grant(Sender, granted, refused));
+            _grantedJobs += granted;
             if (!_writing) WriteGranted();
         });
         // A release counts at once: its event is written before any reservation it makes room for.
@@ -95,7 +101,7 @@ public sealed class TenantUsage : ReceivePersistentActor
         {
             _state = _state.Apply(e);
             _grantedJobs -= e.Jobs;
-            foreach (var (replyTo, _) in batch) replyTo.Tell(new UsageReserved(_state.Jobs));
+            foreach (var g in batch) g.ReplyTo.Tell(new UsageReserved(_state.Jobs) { Granted = g.Jobs, Refused = g.Refused });
             _writing = false;
             if (_granted.Count > 0) WriteGranted();
         });
