@@ -10,20 +10,8 @@ public interface IWithTenantDay
 /// <summary>Daily limits of a tenant; null: unlimited.</summary>
 public sealed record QuotaLimits(long? JobsPerDay, long? TokensPerDay);
 
-/// <summary>
-/// Edge → usage: count <paramref name="Jobs"/> submissions if the limits allow; answered
-/// <see cref="UsageReserved"/> or <see cref="UsageOverQuota"/>. All or nothing, unless
-/// <see cref="Each"/>.
-/// </summary>
-public sealed record ReserveJobs(string Tenant, DateOnly Day, int Jobs, QuotaLimits Limits) : IJobsMessage, IWithTenantDay
-{
-    /// <summary>
-    /// The jobs are separate single submissions sent together: as many as fit are granted, in
-    /// order (<see cref="UsageReserved.Granted"/>), and the rest refused (<see cref="UsageReserved.Refused"/>);
-    /// <see cref="UsageOverQuota"/> when none fits.
-    /// </summary>
-    public bool Each { get; init; }
-}
+/// <summary>Edge → usage: count <paramref name="Jobs"/> submissions if the limits allow; answered <see cref="UsageReserved"/> or <see cref="UsageOverQuota"/>.</summary>
+public sealed record ReserveJobs(string Tenant, DateOnly Day, int Jobs, QuotaLimits Limits) : IJobsMessage, IWithTenantDay;
 
 /// <summary>Edge → usage: give back a reservation whose submission stored nothing new.</summary>
 public sealed record ReleaseJobs(string Tenant, DateOnly Day, int Jobs) : IJobsMessage, IWithTenantDay;
@@ -35,14 +23,7 @@ public sealed record GetUsage(string Tenant, DateOnly Day) : IJobsMessage, IWith
 
 public sealed record UsageView(string Tenant, DateOnly Day, long Jobs, long PromptTokens, long CompletionTokens, decimal CostUsd) : IJobsMessage;
 
-public sealed record UsageReserved(long JobsToday) : IJobsMessage
-{
-    /// <summary>How many of the asked jobs are counted: all of them, or for <see cref="ReserveJobs.Each"/> the first this many.</summary>
-    public int Granted { get; init; }
-
-    /// <summary>For <see cref="ReserveJobs.Each"/>: why the jobs after the first <see cref="Granted"/> were refused (null: none was).</summary>
-    public UsageOverQuota? Refused { get; init; }
-}
+public sealed record UsageReserved(long JobsToday) : IJobsMessage;
 
 public sealed record UsageOverQuota(string Limit, long Allowed, long Used) : IJobsMessage;
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Jobs.Messages;
 
 namespace Jobs.Actors.Hosting;
@@ -11,31 +12,80 @@ namespace Jobs.Actors.Hosting;
 /// many jobs instead of one each (docs/benchmarks.md, throughput). Each job still gets its own
 /// answer — created, already known, or refused — once it is durable.
 /// </summary>
-public sealed class SubmissionLanes
+public sealed class SubmissionLanes(Func<SubmitJobs, CancellationToken, Task<IJobReply>> send)
 {
     /// <summary>Two: the next message is already at the partition while the previous one is being written.</summary>
     public const int MaxInFlight = 2;
 
-    private readonly Lanes<int, SubmitJob, JobSubmitted> _lanes;
+    private readonly record struct Waiting(SubmitJob Job, TaskCompletionSource<JobSubmitted> Answer);
 
-    public SubmissionLanes(Func<SubmitJobs, CancellationToken, Task<IJobReply>> send) =>
-        _lanes = new((partition, batch) => SendAsync(send, partition, batch), MaxInFlight, JobClient.SubmitChunk);
+    private sealed class Lane
+    {
+        public readonly Queue<Waiting> Queue = new();
+        public int InFlight;
+    }
+
+    private readonly ConcurrentDictionary<int, Lane> _lanes = new();
 
     /// <summary>The job's answer once it is durable; throws <see cref="JobEngineBusyException"/> if its partition refused it.</summary>
-    public Task<JobSubmitted> SubmitAsync(SubmitJob job, CancellationToken ct = default) =>
-        // a caller that gives up stops waiting; its job may still be stored (its id is fixed, a retry finds it)
-        _lanes.SubmitAsync(job.PartitionId, job, ct);
-
-    private static async Task SendAsync(Func<SubmitJobs, CancellationToken, Task<IJobReply>> send, int partition,
-        IReadOnlyList<Lanes<int, SubmitJob, JobSubmitted>.Waiting> batch)
+    public Task<JobSubmitted> SubmitAsync(SubmitJob job, CancellationToken ct = default)
     {
-        var reply = await send(new SubmitJobs(partition, batch.Select(w => w.Item).ToArray()) { WithViews = true }, CancellationToken.None);
+        var answer = new TaskCompletionSource<JobSubmitted>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var lane = _lanes.GetOrAdd(job.PartitionId, _ => new Lane());
+        List<Waiting>? batch = null;
+        lock (lane)
+        {
+            lane.Queue.Enqueue(new Waiting(job, answer));
+            if (lane.InFlight < MaxInFlight) batch = Take(lane);
+        }
+        if (batch is not null) _ = SendAsync(job.PartitionId, lane, batch);
+        // a caller that gives up stops waiting; its job may still be stored (its id is fixed, a retry finds it)
+        return ct.CanBeCanceled ? answer.Task.WaitAsync(ct) : answer.Task;
+    }
+
+    /// <summary>Under the lane's lock, with something waiting.</summary>
+    private static List<Waiting> Take(Lane lane)
+    {
+        var batch = new List<Waiting>(Math.Min(lane.Queue.Count, JobClient.SubmitChunk));
+        while (batch.Count < JobClient.SubmitChunk && lane.Queue.TryDequeue(out var waiting)) batch.Add(waiting);
+        lane.InFlight++;
+        return batch;
+    }
+
+    private async Task SendAsync(int partition, Lane lane, List<Waiting> batch)
+    {
+        while (true)
+        {
+            try
+            {
+                var reply = await send(new SubmitJobs(partition, batch.Select(w => w.Job).ToArray()) { WithViews = true }, CancellationToken.None);
+                Answer(batch, reply);
+            }
+            catch (Exception e)
+            {
+                foreach (var w in batch) w.Answer.TrySetException(e);
+            }
+            lock (lane)
+            {
+                lane.InFlight--;
+                if (lane.Queue.Count == 0) return;
+                batch = Take(lane);
+            }
+        }
+    }
+
+    private static void Answer(List<Waiting> batch, IJobReply reply)
+    {
         if (reply is not JobsSubmitted s || s.JobIds.Count != batch.Count)
-            throw new InvalidOperationException($"unexpected reply {reply.GetType().Name}");
+        {
+            var error = new InvalidOperationException($"unexpected reply {reply.GetType().Name}");
+            foreach (var w in batch) w.Answer.TrySetException(error);
+            return;
+        }
         for (var i = 0; i < batch.Count; i++)
         {
             if (s.Rejected[i] is { } reason) batch[i].Answer.TrySetException(new JobEngineBusyException(reason));
-            else batch[i].Answer.TrySetResult(new JobSubmitted(batch[i].Item.JobId, s.Created[i], s.Views?[i]));
+            else batch[i].Answer.TrySetResult(new JobSubmitted(batch[i].Job.JobId, s.Created[i], s.Views?[i]));
         }
     }
 }

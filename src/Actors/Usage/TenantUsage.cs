@@ -30,15 +30,12 @@ public sealed class TenantUsage : ReceivePersistentActor
     private const int MaxJobsPerWrite = 1_000_000;
 
     private UsageState _state = UsageState.Empty;
-    private readonly List<Grant> _granted = [];
+    private readonly List<(IActorRef ReplyTo, int Jobs)> _granted = [];
     private long _grantedJobs;
     private long _releasingJobs;
     private bool _writing;
 
     public override string PersistenceId { get; }
-
-    /// <summary>Jobs granted and not yet journaled, with whom to answer and what was refused beside them.</summary>
-    private readonly record struct Grant(IActorRef ReplyTo, int Jobs, UsageOverQuota? Refused);
 
     public TenantUsage(string entityId)
     {
@@ -49,16 +46,13 @@ public sealed class TenantUsage : ReceivePersistentActor
 
         Command<ReserveJobs>(r =>
         {
-            var (granted, refused) = r.Each
-                ? _state.DecideEach(r.Jobs, r.Limits, _grantedJobs - _releasingJobs)
-                : _state.Decide(r.Jobs, r.Limits, _grantedJobs - _releasingJobs) is { } over ? (0, over) : (r.Jobs, null);
-            if (granted == 0)
+            if (_state.Decide(r.Jobs, r.Limits, _grantedJobs - _releasingJobs) is { } over)
             {
-                Sender.Tell(refused!);
+                Sender.Tell(over);
                 return;
             }
-            _granted.Add(new Grant(Sender, granted, refused));
-            _grantedJobs += granted;
+            _granted.Add((Sender, r.Jobs));
+            _grantedJobs += r.Jobs;
             if (!_writing) WriteGranted();
         });
         // A release counts at once: its event is written before any reservation it makes room for.
@@ -101,7 +95,7 @@ public sealed class TenantUsage : ReceivePersistentActor
         {
             _state = _state.Apply(e);
             _grantedJobs -= e.Jobs;
-            foreach (var g in batch) g.ReplyTo.Tell(new UsageReserved(_state.Jobs) { Granted = g.Jobs, Refused = g.Refused });
+            foreach (var (replyTo, _) in batch) replyTo.Tell(new UsageReserved(_state.Jobs));
             _writing = false;
             if (_granted.Count > 0) WriteGranted();
         });

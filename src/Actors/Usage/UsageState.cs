@@ -32,17 +32,4 @@ public sealed record UsageState(long Jobs, long PromptTokens, long CompletionTok
         limits.JobsPerDay is { } j && Jobs + reserved + jobs > j ? new UsageOverQuota("jobsPerDay", j, Math.Max(0, Jobs + reserved))
         : limits.TokensPerDay is { } t && Tokens >= t ? new UsageOverQuota("tokensPerDay", t, Tokens)
         : null;
-
-    /// <summary>
-    /// How many of <paramref name="jobs"/> separate single submissions fit today's limits, counting
-    /// <paramref name="reserved"/> as <see cref="Decide"/> does: the first <c>Granted</c> fit, and
-    /// <c>Over</c> says why the rest do not (null when all fit).
-    /// </summary>
-    public (int Granted, UsageOverQuota? Over) DecideEach(int jobs, QuotaLimits limits, long reserved = 0)
-    {
-        if (Decide(1, limits, reserved) is { } none) return (0, none);
-        if (limits.JobsPerDay is not { } j || Jobs + reserved + jobs <= j) return (jobs, null);
-        var granted = (int)(j - Jobs - reserved);
-        return (granted, new UsageOverQuota("jobsPerDay", j, Jobs + reserved + granted));
-    }
 }

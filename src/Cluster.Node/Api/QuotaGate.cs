@@ -12,44 +12,21 @@ namespace Jobs.Node.Api;
 /// Counts submissions per tenant and day (durably, in the tenant-day's usage entity) and refuses
 /// them over the tenant's daily limits: 429 problem+json with the limit, what was used and when it
 /// resets (+ Retry-After). A reservation whose submission stored nothing new is given back.
-/// Single-job reservations of one tenant-day that overlap in time go to its entity together, as one
-/// <see cref="ReserveJobs"/> with <see cref="ReserveJobs.Each"/>: one message and one answer per
-/// batch instead of per request, and the entity still decides each job on its own.
 /// </summary>
-public sealed class QuotaGate
+public sealed class QuotaGate(ActorRegistry registry, JobsOptions options)
 {
     /// <summary>How long a submission waits for its tenant-day's usage entity (a journal write) before answering 503.</summary>
     public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
-
-    /// <summary>Two: the next batch is already at the entity while the previous one is being written.</summary>
-    public const int MaxInFlight = 2;
-
-    /// <summary>At most this many single reservations travel in one message.</summary>
-    public const int MaxBatch = 1000;
-
-    private readonly ActorRegistry _registry;
-    private readonly JobsOptions _options;
-    private readonly Lanes<(string Tenant, DateOnly Day), QuotaLimits, IJobsMessage> _singles;
-
-    public QuotaGate(ActorRegistry registry, JobsOptions options)
-    {
-        _registry = registry;
-        _options = options;
-        _singles = new(ReserveEachAsync, MaxInFlight, MaxBatch);
-    }
 
     /// <returns>null when the jobs fit (they are counted), else the 429 to answer.</returns>
     public async Task<IResult?> ReserveAsync(string tenant, int jobs, CancellationToken ct)
     {
         var now = DateTimeOffset.UtcNow;
-        var day = DateOnly.FromDateTime(now.UtcDateTime);
-        var limits = _options.Api.QuotaTable.For(tenant);
+        var usage = await registry.GetAsync<UsageRegion>(ct);
         IJobsMessage answer;
         try
         {
-            answer = jobs == 1
-                ? await _singles.SubmitAsync((tenant, day), limits, ct)
-                : await (await _registry.GetAsync<UsageRegion>(ct)).Ask<IJobsMessage>(new ReserveJobs(tenant, day, jobs, limits), AskTimeout, ct);
+            answer = await usage.Ask<IJobsMessage>(new ReserveJobs(tenant, DateOnly.FromDateTime(now.UtcDateTime), jobs, options.Api.QuotaTable.For(tenant)), AskTimeout, ct);
         }
         catch (AskTimeoutException)
         {
@@ -76,25 +53,7 @@ public sealed class QuotaGate
     public async Task ReleaseAsync(string tenant, int jobs, CancellationToken ct)
     {
         if (jobs <= 0) return;
-        (await _registry.GetAsync<UsageRegion>(ct)).Tell(new ReleaseJobs(tenant, DateOnly.FromDateTime(DateTime.UtcNow), jobs));
-    }
-
-    /// <summary>Asks the tenant-day's entity for a batch of single reservations; the first <see cref="UsageReserved.Granted"/> are counted, the rest refused.</summary>
-    private async Task ReserveEachAsync((string Tenant, DateOnly Day) key, IReadOnlyList<Lanes<(string, DateOnly), QuotaLimits, IJobsMessage>.Waiting> batch)
-    {
-        var usage = await _registry.GetAsync<UsageRegion>(CancellationToken.None);
-        var answer = await usage.Ask<IJobsMessage>(new ReserveJobs(key.Tenant, key.Day, batch.Count, batch[0].Item) { Each = true }, AskTimeout);
-        var (granted, refused) = answer switch
-        {
-            UsageReserved r => (r.Granted, r.Refused),
-            UsageOverQuota over => (0, over),
-            _ => throw new InvalidOperationException($"unexpected reply {answer.GetType().Name}"),
-        };
-        for (var i = 0; i < batch.Count; i++)
-            if (i < granted) batch[i].Answer.TrySetResult(answer);
-            else if (refused is not null) batch[i].Answer.TrySetResult(refused);
-        // a job neither granted nor refused is left to the lane, which fails it: never counted as granted
-
+        (await registry.GetAsync<UsageRegion>(ct)).Tell(new ReleaseJobs(tenant, DateOnly.FromDateTime(DateTime.UtcNow), jobs));
     }
 
     private sealed class Throttled(IResult inner, int retryAfterSeconds) : IResult

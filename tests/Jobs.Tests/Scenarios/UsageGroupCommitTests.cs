@@ -61,34 +61,6 @@ public sealed class UsageGroupCommitTests : PartitionTestKit
         Assert.Equal(2, ExpectMsg<UsageReserved>(Wait).JobsToday);
     }
 
-    [Fact]
-    public void Single_submissions_sent_together_get_as_many_as_fit_and_the_rest_are_refused()
-    {
-        var entity = EntityId();
-        var usage = Sys.ActorOf(TenantUsage.Props(entity));
-        var limits = new QuotaLimits(5, null);
-        usage.Tell(new ReserveJobs("acme", Day, 3, limits), TestActor);
-        Assert.Equal(3, ExpectMsg<UsageReserved>(Wait).Granted);
-
-        // four single jobs in one message, two places left: the first two are counted, the others refused
-        usage.Tell(new ReserveJobs("acme", Day, 4, limits) { Each = true }, TestActor);
-        var partial = ExpectMsg<UsageReserved>(Wait);
-        Assert.Equal(2, partial.Granted);
-        Assert.Equal(5, partial.JobsToday);
-        Assert.Equal(new UsageOverQuota("jobsPerDay", 5, 5), partial.Refused);
-
-        usage.Tell(new ReserveJobs("acme", Day, 2, limits) { Each = true }, TestActor);
-        Assert.Equal(new UsageOverQuota("jobsPerDay", 5, 5), ExpectMsg<UsageOverQuota>(Wait));
-
-        // what was granted is durable: a recovered tenant-day counts 5
-        Watch(usage);
-        usage.Tell(PoisonPill.Instance);
-        ExpectTerminated(usage, Wait);
-        var recovered = Sys.ActorOf(TenantUsage.Props(entity));
-        recovered.Tell(new GetUsage("acme", Day), TestActor);
-        Assert.Equal(5, ExpectMsg<UsageView>(Wait).Jobs);
-    }
-
     private static string EntityId() => TenantUsage.EntityId("acme", Day);
 
     private long UsageEvents(string entityId)

@@ -20,18 +20,6 @@ public sealed class UsageStateTests
     }
 
     [Fact]
-    public void Single_submissions_decided_together_fit_in_order_up_to_the_limit()
-    {
-        var s = UsageState.Empty.Apply(new UsageJobsCounted(2));
-        Assert.Equal((3, null), s.DecideEach(3, new QuotaLimits(10, null), reserved: 5));
-        Assert.Equal((2, new UsageOverQuota("jobsPerDay", 10, 10)), s.DecideEach(4, new QuotaLimits(10, null), reserved: 6));
-        Assert.Equal((0, new UsageOverQuota("jobsPerDay", 10, 10)), s.DecideEach(1, new QuotaLimits(10, null), reserved: 8));
-        Assert.Equal((1000, null), s.DecideEach(1000, QuotaTable.Unlimited));
-        var spent = s.Apply(new UsageTokensCounted("j1", 70, 30, 0.5m));
-        Assert.Equal((0, new UsageOverQuota("tokensPerDay", 100, 100)), spent.DecideEach(3, new QuotaLimits(10, 100)));
-    }
-
-    [Fact]
     public void The_quota_table_falls_back_to_star_and_rejects_nonsense()
     {
         var t = QuotaTable.Parse("acme=jobs:10,tokens:500;*=jobs:100");
