@@ -52,13 +52,14 @@ public static class BodyReader
     }
 
     /// <summary>
-    /// The body, at most <paramref name="maxBytes"/>. With a Content-Length (already checked against
-    /// the limit) it is read into one array of that size, as Kestrel ends the body there; a chunked
-    /// body is gathered through a pooled chunk, counted as it comes.
+    /// The body, at most <paramref name="maxBytes"/>. A small one with a Content-Length (already
+    /// checked against the limit) is read into one array of that size, as Kestrel ends the body
+    /// there; a larger or chunked one is gathered through a pooled chunk as it comes, so a declared
+    /// length alone never reserves memory the client has not sent.
     /// </summary>
     private static async Task<ArraySegment<byte>> ReadAllAsync(HttpRequest request, long maxBytes, CancellationToken ct)
     {
-        if (request.ContentLength is { } length)
+        if (request.ContentLength is { } length && length <= ChunkBytes)
         {
             var exact = new byte[length];
             var got = await request.Body.ReadAtLeastAsync(exact, exact.Length, throwOnEndOfStream: false, ct);
@@ -83,7 +84,7 @@ public static class BodyReader
         return new ArraySegment<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    /// <summary>What one read of a chunked body takes at most.</summary>
+    /// <summary>What one read of a body gathered in chunks takes at most, and the largest body read into an array of its declared length.</summary>
     private const int ChunkBytes = 16 * 1024;
 
     /// <summary>No Content-Type, <c>application/json</c> or any <c>+json</c> type (parameters such as charset aside).</summary>
