@@ -6,8 +6,8 @@ using Results = Jobs.Bench.Results;
 // Usage: dotnet run -c Release --project bench -- [all|throughput|http-single|latency|ceiling|failover|backlog|journal-burst|script|idle-watches|freshness|dashboard]
 //        [--runs 3] [--jobs 20000] [--hangfire-jobs 5000] [--capacity 256] [--burst-jobs 100000] [--burst-calls 6,24]
 //        [--script-jobs 200] [--script-batch 2000] [--idle-jobs 5000] [--idle-deps 100] [--idle-settle-s 30] [--idle-window-s 60]
-//        [--http-connections 64] [--http-seconds 10] [--http-rate 2000] [--fresh-probes 100] [--dashboard-jobs 1000000] [--dashboard-calls 50]
-//        [--compare-node PATH --compare-label NAME]
+//        [--http-connections 64] [--http-seconds 10] [--http-rate 2000] [--http-systems sqlite,postgres-1,postgres-3,hangfire] [--fresh-probes 100]
+//        [--dashboard-jobs 1000000] [--dashboard-calls 50] [--compare-node PATH --compare-label NAME]
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 int Opt(string name, int fallback) => Arg(name) is { } v ? int.Parse(v) : fallback;
@@ -33,13 +33,19 @@ var idleWindow = TimeSpan.FromSeconds(Opt("--idle-window-s", 60));
 var httpConnections = Opt("--http-connections", 64);
 var httpDuration = TimeSpan.FromSeconds(Opt("--http-seconds", 10));
 var httpRate = Opt("--http-rate", 2000);
+var httpSystems = (Arg("--http-systems") ?? string.Join(',', HttpSingle.Systems)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+if (httpSystems.Except(HttpSingle.Systems).FirstOrDefault() is { } unknownSystem)
+{
+    Console.Error.WriteLine($"--http-systems: '{unknownSystem}' is not one of {string.Join(", ", HttpSingle.Systems)}");
+    return 2;
+}
 var freshProbes = Opt("--fresh-probes", 100);
 var dashboardJobs = Opt("--dashboard-jobs", 1_000_000);
 var dashboardCalls = Opt("--dashboard-calls", 50);
 var known = new[] { "all", Throughput.Name, Latency.Name, Ceiling.Name, Failover.Name, Backlog.Name, "throughput-cluster", "throughput-postgres", BacklogState.Name, JournalBurst.Name, ScriptJobs.Name, IdleWatches.Name, HttpSingle.Name, Freshness.Name, Dashboard.Name };
 if (!known.Contains(scenario))
 {
-    Console.Error.WriteLine($"usage: bench [{string.Join('|', known)}] [--runs N] [--jobs N] [--hangfire-jobs N] [--capacity N] [--burst-jobs N] [--burst-calls N,N] [--script-jobs N] [--script-batch N] [--idle-jobs N] [--idle-deps N] [--idle-settle-s N] [--idle-window-s N] [--http-connections N] [--http-seconds N] [--http-rate N] [--fresh-probes N] [--dashboard-jobs N] [--dashboard-calls N] [--compare-node PATH] [--compare-label NAME]");
+    Console.Error.WriteLine($"usage: bench [{string.Join('|', known)}] [--runs N] [--jobs N] [--hangfire-jobs N] [--capacity N] [--burst-jobs N] [--burst-calls N,N] [--script-jobs N] [--script-batch N] [--idle-jobs N] [--idle-deps N] [--idle-settle-s N] [--idle-window-s N] [--http-connections N] [--http-seconds N] [--http-rate N] [--http-systems S,S] [--fresh-probes N] [--dashboard-jobs N] [--dashboard-calls N] [--compare-node PATH] [--compare-label NAME]");
     return 2;
 }
 bool Runs(string s) => scenario == "all" || scenario == s;
@@ -90,7 +96,7 @@ try
         for (var r = 0; r < runs; r++)
         {
             Console.WriteLine($"http-single, run {r + 1}/{runs}");
-            await Guard(() => HttpSingle.Measure(results, pg, httpConnections, httpDuration, httpRate, hangfireJobs));
+            await Guard(() => HttpSingle.Measure(results, pg, httpConnections, httpDuration, httpRate, hangfireJobs, httpSystems));
         }
     if (Runs(Freshness.Name))
         for (var r = 0; r < runs; r++)

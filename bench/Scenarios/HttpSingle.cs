@@ -21,18 +21,22 @@ public static class HttpSingle
 {
     public const string Name = "http-single";
 
+    /// <summary>What <c>--http-systems</c> picks from (all by default): one node on SQLite, one and three on PostgreSQL, Hangfire's enqueue rate.</summary>
+    public static readonly string[] Systems = ["sqlite", "postgres-1", "postgres-3", "hangfire"];
+
     private static readonly byte[] NoopJob = Encoding.UTF8.GetBytes("""{"type":"noop"}""");
 
-    public static async Task Measure(Results results, PostgresServer pg, int connections, TimeSpan duration, int offeredRate, int hangfireJobs)
+    public static async Task Measure(Results results, PostgresServer pg, int connections, TimeSpan duration, int offeredRate, int hangfireJobs, IReadOnlyCollection<string> systems)
     {
-        await using (var node = await NodeProcess.StartAsync(TestPaths.NewTempDir("bench-http-sqlite"), env: BenchNodes.Env()))
-            await MeasureNodes(results, "jobs-sqlite-1node", [node], connections, duration, offeredRate);
-        foreach (var nodes in new[] { 1, 3 })
+        if (systems.Contains("sqlite"))
+            await using (var node = await NodeProcess.StartAsync(TestPaths.NewTempDir("bench-http-sqlite"), env: BenchNodes.Env()))
+                await MeasureNodes(results, "jobs-sqlite-1node", [node], connections, duration, offeredRate);
+        foreach (var nodes in new[] { 1, 3 }.Where(n => systems.Contains($"postgres-{n}")))
         {
             await using var cluster = await TestCluster.StartAsync(pg, null, nodes, _ => BenchNodes.Env());
             await MeasureNodes(results, $"jobs-postgres-{nodes}node{(nodes == 1 ? "" : "s")}", cluster.Nodes, connections, duration, offeredRate);
         }
-        await HangfireEnqueue(results, pg, hangfireJobs);
+        if (systems.Contains("hangfire")) await HangfireEnqueue(results, pg, hangfireJobs);
     }
 
     private static async Task MeasureNodes(Results results, string system, IReadOnlyList<NodeProcess> nodes, int connections, TimeSpan duration, int offeredRate)

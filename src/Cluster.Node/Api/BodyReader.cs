@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -19,19 +20,11 @@ public static class BodyReader
                 $"the body is labelled '{request.ContentType}'; send JSON with Content-Type: application/json");
         if (request.ContentLength > maxBytes)
             throw new RequestException(413, $"request body is {request.ContentLength} bytes; the limit is {maxBytes} bytes");
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > maxBytes)
-                throw new RequestException(413, $"request body is larger than the limit of {maxBytes} bytes");
-            buffer.Write(chunk, 0, read);
-        }
-        if (buffer.Length == 0) throw new RequestException(400, "request body is empty; send a JSON object");
+        var body = await ReadAllAsync(request, maxBytes, ct);
+        if (body.Count == 0) throw new RequestException(400, "request body is empty; send a JSON object");
         try
         {
-            StrictUtf8.GetCharCount(buffer.GetBuffer(), 0, (int)buffer.Length);
+            StrictUtf8.GetCharCount(body.Array!, body.Offset, body.Count);
         }
         catch (DecoderFallbackException e)
         {
@@ -40,7 +33,7 @@ public static class BodyReader
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), new JsonDocumentOptions { MaxDepth = 64 });
+            doc = JsonDocument.Parse(body.AsMemory(), new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException e)
         {
@@ -57,6 +50,42 @@ public static class BodyReader
             throw;
         }
     }
+
+    /// <summary>
+    /// The body, at most <paramref name="maxBytes"/>. A small one with a Content-Length (already
+    /// checked against the limit) is read into one array of that size, as Kestrel ends the body
+    /// there; a larger or chunked one is gathered through a pooled chunk as it comes, so a declared
+    /// length alone never reserves memory the client has not sent.
+    /// </summary>
+    private static async Task<ArraySegment<byte>> ReadAllAsync(HttpRequest request, long maxBytes, CancellationToken ct)
+    {
+        if (request.ContentLength is { } length && length <= ChunkBytes)
+        {
+            var exact = new byte[length];
+            var got = await request.Body.ReadAtLeastAsync(exact, exact.Length, throwOnEndOfStream: false, ct);
+            return new ArraySegment<byte>(exact, 0, got);
+        }
+        var buffer = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+            {
+                if (buffer.Length + read > maxBytes)
+                    throw new RequestException(413, $"request body is larger than the limit of {maxBytes} bytes");
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+        return new ArraySegment<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>What one read of a body gathered in chunks takes at most, and the largest body read into an array of its declared length.</summary>
+    private const int ChunkBytes = 16 * 1024;
 
     /// <summary>No Content-Type, <c>application/json</c> or any <c>+json</c> type (parameters such as charset aside).</summary>
     private static bool IsJson(string? contentType)

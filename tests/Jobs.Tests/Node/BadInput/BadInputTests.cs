@@ -153,6 +153,16 @@ public sealed class BadInputTests(BadInputFixture fixture, ITestOutputHelper out
         Assert.Equal(before, await BadInputFixture.Counts(node, null));
     }
 
+    /// <summary>A body without Content-Length is read chunk by chunk, however it is split, and a job in it accepted.</summary>
+    [Fact]
+    public async Task A_job_in_a_chunked_body_split_mid_token_is_accepted()
+    {
+        var answer = await Raw(fixture.Keyless, "POST /api/jobs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                                                 "8\r\n{\"type\":\r\n3\r\n\"no\r\n4\r\nop\"}\r\n0\r\n\r\n");
+        Assert.StartsWith("HTTP/1.1 202 ", answer);
+        Assert.Contains("\"type\":\"noop\"", answer);
+    }
+
     /// <summary>Sends bytes as they are and reads the answer until the node closes the connection or has sent a whole answer.</summary>
     private static async Task<string> Raw(NodeProcess node, string request)
     {
