@@ -92,10 +92,10 @@ public static class Dashboard
                        CASE WHEN i % 7 = 0 THEN 'llm' ELSE 'noop' END AS type,
                        't-' || (i % 10) AS tenant,
                        CASE WHEN i % 10 = 0 THEN 'batch-' || (i / 1000) END AS batch,
-                       CASE WHEN (i * 7919) % 100 < 90 THEN 'completed' WHEN (i * 7919) % 100 < 95 THEN 'failed' WHEN (i * 7919) % 100 < 98 THEN 'pending' ELSE 'running' END AS status,
+                       CASE WHEN (i::bigint * 7919) % 100 < 90 THEN 'completed' WHEN (i::bigint * 7919) % 100 < 95 THEN 'failed' WHEN (i::bigint * 7919) % 100 < 98 THEN 'pending' ELSE 'running' END AS status,
                        at,
                        (extract(epoch FROM at)::bigint * 10000000 + 621355968000000000) AS created,
-                       CASE WHEN (i * 7919) % 100 < 95 THEN (extract(epoch FROM at)::bigint + 1) * 10000000 + 621355968000000000 END AS finished
+                       CASE WHEN (i::bigint * 7919) % 100 < 95 THEN (extract(epoch FROM at)::bigint + 1) * 10000000 + 621355968000000000 END AS finished
                 FROM generate_series(1, @n) AS i, LATERAL (SELECT timestamp '2026-01-01' + i * interval '1 second' AS at) t
             ) g;
             ANALYZE jobs;
