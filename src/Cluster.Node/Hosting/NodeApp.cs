@@ -50,6 +50,7 @@ public static class NodeApp
         app.MapJobEndpoints();
         app.MapClusterEndpoints();
         app.MapBatchEndpoints();
+        app.MapScheduleEndpoints();
         app.MapUsageEndpoints();
         app.MapApiDocument();
         return app;
