@@ -143,7 +143,7 @@ public sealed class ScheduleApiTests(ITestOutputHelper output)
         Assert.Empty(await ScheduledJobs(node, Globex, "every2s"));
     }
 
-    internal static async Task<List<JsonElement>> ScheduledJobs(NodeProcess node, string key, string scheduleId)
+    internal static async Task<List<JsonElement>> ScheduledJobs(NodeProcess node, string? key, string scheduleId)
     {
         var (status, body, _) = await node.CallAsync(HttpMethod.Get, $"/api/jobs?scheduleId={scheduleId}&limit=1000", key);
         Assert.Equal(HttpStatusCode.OK, status);
