@@ -61,9 +61,9 @@ public sealed record ResumeSchedule(string Tenant, string ScheduleId) : IWithSch
 /// <summary>Answered with <see cref="ScheduleFound"/> (the schedule as it was) or <see cref="ScheduleNotFound"/>.</summary>
 public sealed record DeleteSchedule(string Tenant, string ScheduleId) : IWithScheduleGroup;
 
-/// <summary>The schedule as the API shows it.</summary>
+/// <summary>The schedule as the API shows it; <see cref="Node"/> hosts its group (<c>host:port</c>) and fires its ticks.</summary>
 public sealed record ScheduleView(
-    string Id, string Tenant, ScheduleSpec Spec, bool Paused, DateTimeOffset? NextRunAt, DateTimeOffset? LastRunAt, string? LastJobId) : IJobsMessage;
+    string Id, string Tenant, ScheduleSpec Spec, bool Paused, DateTimeOffset? NextRunAt, DateTimeOffset? LastRunAt, string? LastJobId, string Node) : IJobsMessage;
 
 /// <param name="Created">a new schedule (201) rather than one already there (200).</param>
 public sealed record ScheduleSaved(ScheduleView View, bool Created) : IJobsMessage;

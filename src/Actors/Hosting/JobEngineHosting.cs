@@ -236,9 +236,10 @@ public static class JobEngineHosting
         b.WithActors((system, registry, resolver) =>
         {
             var client = resolver.GetService<JobClient>();
+            var node = NodeName(Cluster.Get(system).SelfAddress);
             var region = ClusterSharding.Get(system).Start(
                 ScheduleGroup.RegionName,
-                entityId => ScheduleGroup.Props(int.Parse(entityId, CultureInfo.InvariantCulture), (jobs, ct) => client.SubmitManyAsync(jobs, null, ct)),
+                entityId => ScheduleGroup.Props(int.Parse(entityId, CultureInfo.InvariantCulture), (jobs, ct) => client.SubmitManyAsync(jobs, null, ct), node),
                 ClusterShardingSettings.Create(system),
                 new ScheduleGroupExtractor());
             registry.Register<ScheduleRegion>(region);

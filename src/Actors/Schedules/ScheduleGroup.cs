@@ -36,13 +36,15 @@ public sealed class ScheduleGroup : ReceivePersistentActor, IWithTimers
     private sealed record FireFailed(string Tenant, string ScheduleId, string Reason);
 
     private readonly SubmitJobs _submit;
+    private readonly string _node;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _retryAt = new(StringComparer.Ordinal);
     private ScheduleGroupState _state = ScheduleGroupState.Empty;
 
-    public ScheduleGroup(int group, SubmitJobs submit)
+    public ScheduleGroup(int group, SubmitJobs submit, string node)
     {
+        _node = node;
         PersistenceId = "schedules-" + group.ToString(CultureInfo.InvariantCulture);
         _submit = submit;
 
@@ -58,8 +60,8 @@ public sealed class ScheduleGroup : ReceivePersistentActor, IWithTimers
         Recover<RecoveryCompleted>(_ => Arm());
 
         Command<PutSchedule>(OnPut);
-        Command<GetSchedule>(q => Sender.Tell(_state.Find(q.Tenant, q.ScheduleId) is { } s ? new ScheduleFound(_state.View(s)) : new ScheduleNotFound(q.ScheduleId)));
-        Command<ListSchedules>(q => Sender.Tell(new ScheduleList(_state.OfTenant(q.Tenant).Select(_state.View).ToArray())));
+        Command<GetSchedule>(q => Sender.Tell(_state.Find(q.Tenant, q.ScheduleId) is { } s ? new ScheduleFound(View(s)) : new ScheduleNotFound(q.ScheduleId)));
+        Command<ListSchedules>(q => Sender.Tell(new ScheduleList(_state.OfTenant(q.Tenant).Select(View).ToArray())));
         Command<PauseSchedule>(c => Change(c.Tenant, c.ScheduleId, _state.DecidePause(c.Tenant, c.ScheduleId, Now)));
         Command<ResumeSchedule>(c => Change(c.Tenant, c.ScheduleId, _state.DecideResume(c.Tenant, c.ScheduleId, Now)));
         Command<DeleteSchedule>(c =>
@@ -69,7 +71,7 @@ public sealed class ScheduleGroup : ReceivePersistentActor, IWithTimers
                 Sender.Tell(new ScheduleNotFound(c.ScheduleId));
                 return;
             }
-            var view = _state.View(s);
+            var view = View(s);
             PersistThen(new ScheduleRemoved(c.Tenant, c.ScheduleId, Now), () => Sender.Tell(new ScheduleFound(view)));
         });
         Command<Tick>(_ => FireDue());
@@ -92,9 +94,11 @@ public sealed class ScheduleGroup : ReceivePersistentActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(int group, SubmitJobs submit) => Akka.Actor.Props.Create(() => new ScheduleGroup(group, submit));
+    public static Props Props(int group, SubmitJobs submit, string node) => Akka.Actor.Props.Create(() => new ScheduleGroup(group, submit, node));
 
     private DateTimeOffset Now => Context.System.Scheduler.Now;
+
+    private ScheduleView View(ScheduleEntry s) => ScheduleGroupState.View(s, _node);
 
     private void OnPut(PutSchedule put)
     {
@@ -107,11 +111,11 @@ public sealed class ScheduleGroup : ReceivePersistentActor, IWithTimers
         var created = _state.Find(put.Tenant, put.ScheduleId) is null;
         if (e is null)
         {
-            Sender.Tell(new ScheduleSaved(_state.View(_state.Find(put.Tenant, put.ScheduleId)!), Created: false));
+            Sender.Tell(new ScheduleSaved(View(_state.Find(put.Tenant, put.ScheduleId)!), Created: false));
             return;
         }
         var sender = Sender;
-        PersistThen(e, () => sender.Tell(new ScheduleSaved(_state.View(_state.Find(put.Tenant, put.ScheduleId)!), created)));
+        PersistThen(e, () => sender.Tell(new ScheduleSaved(View(_state.Find(put.Tenant, put.ScheduleId)!), created)));
     }
 
     private void Change(string tenant, string id, object? e)
@@ -122,8 +126,8 @@ public sealed class ScheduleGroup : ReceivePersistentActor, IWithTimers
             return;
         }
         var sender = Sender;
-        if (e is null) sender.Tell(new ScheduleFound(_state.View(_state.Find(tenant, id)!)));
-        else PersistThen(e, () => sender.Tell(new ScheduleFound(_state.View(_state.Find(tenant, id)!))));
+        if (e is null) sender.Tell(new ScheduleFound(View(_state.Find(tenant, id)!)));
+        else PersistThen(e, () => sender.Tell(new ScheduleFound(View(_state.Find(tenant, id)!))));
     }
 
     /// <summary>Journals one event, applies it, runs <paramref name="then"/>, re-arms the timer and snapshots when due.</summary>

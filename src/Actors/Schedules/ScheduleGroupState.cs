@@ -60,8 +60,8 @@ public sealed record ScheduleGroupState(ImmutableSortedDictionary<string, Schedu
     public ScheduleResumed? DecideResume(string tenant, string id, DateTimeOffset now) =>
         Find(tenant, id) is { Paused: true } ? new ScheduleResumed(tenant, id, now) : null;
 
-    public ScheduleView View(ScheduleEntry s) =>
-        new(s.Id, s.Tenant, s.Spec, s.Paused, ScheduleRules.NextRunAt(s), s.LastRunAt, s.LastJobId);
+    public static ScheduleView View(ScheduleEntry s, string node) =>
+        new(s.Id, s.Tenant, s.Spec, s.Paused, ScheduleRules.NextRunAt(s), s.LastRunAt, s.LastJobId, node);
 
     private ScheduleGroupState Update(string tenant, string id, Func<ScheduleEntry, ScheduleEntry> change) =>
         Find(tenant, id) is { } s ? this with { Schedules = Schedules.SetItem(ScheduleKeys.For(tenant, id), change(s)) } : this;

@@ -198,6 +198,7 @@ public static partial class ScheduleEndpoints
         misfire = v.Spec.Misfire.ToString().ToLowerInvariant(),
         maxCatchUp = v.Spec.MaxCatchUp,
         jitterMs = v.Spec.JitterMs,
+        node = v.Node,
     };
 
     /// <summary>The job each tick submits, in the shape of POST /api/jobs.</summary>

@@ -24,7 +24,7 @@ public sealed class ScheduleGroupVirtualTimeTests(ITestOutputHelper output) : Pa
         return Interlocked.Exchange(ref _failNext, 0) == 1 ? Task.FromException(new TimeoutException("no acknowledgement")) : Task.CompletedTask;
     }
 
-    private IActorRef StartGroup() => Sys.ActorOf(ScheduleGroup.Props(0, Submit));
+    private IActorRef StartGroup() => Sys.ActorOf(ScheduleGroup.Props(0, Submit, "test-node"));
 
     private ScheduleView View(IActorRef group, string id)
     {

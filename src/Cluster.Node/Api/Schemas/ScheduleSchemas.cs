@@ -35,10 +35,10 @@ public sealed record ScheduleSubmission
     public int? JitterMs { get; init; }
 }
 
-/// <summary>A schedule: its definition and where its ticks are.</summary>
+/// <summary>A schedule: its definition, where its ticks are, and the node that fires them.</summary>
 public sealed record ScheduleSummary(
     string Id, string Tenant, string Cron, string TimeZone, JobSubmission Job, bool Paused,
-    DateTimeOffset? NextRunAt, DateTimeOffset? LastRunAt, string? LastJobId, string Misfire, int MaxCatchUp, int JitterMs);
+    DateTimeOffset? NextRunAt, DateTimeOffset? LastRunAt, string? LastJobId, string Misfire, int MaxCatchUp, int JitterMs, string Node);
 
 /// <summary>The tenant's schedules, by id.</summary>
 public sealed record ScheduleSummaryList(IReadOnlyList<ScheduleSummary> Items);
