@@ -48,9 +48,12 @@ public static class ScheduleRules
         }
     }
 
-    /// <summary>The first tick strictly after <paramref name="after"/> (Cronos: a local time skipped by DST fires at the jump, a repeated one once).</summary>
+    /// <summary>
+    /// The first tick strictly after <paramref name="after"/>, in UTC (Cronos: a local time skipped by DST fires at the
+    /// jump, a repeated one once).
+    /// </summary>
     public static DateTimeOffset? Next(ScheduleSpec spec, DateTimeOffset after) =>
-        ParseCron(spec.Cron).GetNextOccurrence(after, Zone(spec));
+        ParseCron(spec.Cron).GetNextOccurrence(after, Zone(spec))?.ToUniversalTime();
 
     /// <summary>When the schedule fires next (null: paused or never again).</summary>
     public static DateTimeOffset? NextRunAt(ScheduleEntry s) => s.Paused ? null : Next(s.Spec, s.After);
@@ -65,7 +68,7 @@ public static class ScheduleRules
         if (s.Paused) return null;
         var cron = ParseCron(s.Spec.Cron);
         var zone = Zone(s.Spec);
-        if (cron.GetNextOccurrence(s.After, zone) is not { } first || first > now) return null;
+        if (Next(s.Spec, s.After) is not { } first || first > now) return null;
         var keep = s.Spec.Misfire == MisfirePolicy.All ? Math.Clamp(s.Spec.MaxCatchUp, 1, MaxCatchUpLimit) : 1;
         var latest = Latest(cron, zone, s.After, now, keep);
         if (latest.Count == 1 && latest[0] == first) return new TickPlan(latest, Misfired: false);
@@ -73,7 +76,7 @@ public static class ScheduleRules
     }
 
     /// <summary>
-    /// The last <paramref name="count"/> ticks in (after, now], found in windows ending at now that double until they hold
+    /// The last <paramref name="count"/> ticks in (after, now], in UTC, found in windows ending at now that double until they hold
     /// enough, so the cost follows the ticks kept rather than the length of the downtime.
     /// </summary>
     public static IReadOnlyList<DateTimeOffset> Latest(CronExpression cron, TimeZoneInfo zone, DateTimeOffset after, DateTimeOffset now, int count)
@@ -85,7 +88,7 @@ public static class ScheduleRules
             var ticks = new Queue<DateTimeOffset>(count + 1);
             foreach (var t in cron.GetOccurrences(from, now, zone, fromInclusive: false, toInclusive: true))
             {
-                ticks.Enqueue(t);
+                ticks.Enqueue(t.ToUniversalTime());
                 if (ticks.Count > count) ticks.Dequeue();
             }
             if (ticks.Count >= count || from == after) return ticks.ToArray();
