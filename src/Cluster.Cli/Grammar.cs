@@ -60,5 +60,16 @@ internal static class Grammar
             batches.SetDescription("Batches of jobs");
             batches.AddCommand<BatchesShowCommand>("show").WithDescription("A batch's progress and counts");
         });
+        app.AddBranch("schedules", schedules =>
+        {
+            schedules.SetDescription("Recurring jobs: a cron and the job each tick submits");
+            schedules.AddCommand<SchedulesListCommand>("list").WithDescription("The tenant's schedules");
+            schedules.AddCommand<SchedulesShowCommand>("show").WithDescription("A schedule: cron, job, next and last run");
+            schedules.AddCommand<SchedulesCreateCommand>("create").WithDescription("Create a schedule, or replace the one with the same id")
+                .WithExample("schedules", "create", "nightly", "'30 2 * * *'", "noop", "--time-zone", "Europe/Berlin");
+            schedules.AddCommand<SchedulesPauseCommand>("pause").WithDescription("Stop a schedule's ticks");
+            schedules.AddCommand<SchedulesResumeCommand>("resume").WithDescription("Fire a schedule's ticks again, from now on");
+            schedules.AddCommand<SchedulesDeleteCommand>("delete").WithDescription("Delete a schedule (its jobs stay)");
+        });
     }
 }

@@ -31,11 +31,7 @@ public sealed class SubmitSettings : GlobalSettings
     public override ValidationResult Validate()
     {
         if (WholeNumber.Check("--priority", Priority, -100, 100) is { Successful: false } range) return range;
-        if (Payload is ['@', .. var path])
-            return File.Exists(path) ? ValidationResult.Success() : ValidationResult.Error($"--payload file '{path}' does not exist");
-        return Payload is null || JobPayload.Problem(Payload) is not { } problem
-            ? ValidationResult.Success()
-            : ValidationResult.Error($"--payload is not valid JSON: {problem}");
+        return JobPayload.Check(Payload);
     }
 }
 

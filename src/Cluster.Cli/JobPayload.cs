@@ -19,6 +19,16 @@ internal static class JobPayload
         }
     }
 
+    /// <summary>--payload as given: an existing @file, or inline JSON.</summary>
+    public static Spectre.Console.ValidationResult Check(string? payload)
+    {
+        if (payload is ['@', .. var path])
+            return File.Exists(path) ? Spectre.Console.ValidationResult.Success() : Spectre.Console.ValidationResult.Error($"--payload file '{path}' does not exist");
+        return payload is null || Problem(payload) is not { } problem
+            ? Spectre.Console.ValidationResult.Success()
+            : Spectre.Console.ValidationResult.Error($"--payload is not valid JSON: {problem}");
+    }
+
     public static async Task<JsonElement> ReadAsync(string payload, CancellationToken ct)
     {
         var json = payload is ['@', .. var path] ? await File.ReadAllTextAsync(path, ct) : payload;

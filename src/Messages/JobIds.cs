@@ -32,6 +32,16 @@ public static class JobIds
         return "b-" + Base32(hash, 26);
     }
 
+    /// <summary>
+    /// The id of the job a schedule's tick creates: the same (tenant, schedule, fire time) always names the same job,
+    /// so a tick fired again after a crash or a hand-off is recognised by its partition instead of running twice.
+    /// </summary>
+    public static string ForScheduleTick(string tenant, string scheduleId, DateTimeOffset fireTime)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(tenant + "\n" + scheduleId + "\n" + fireTime.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return "s-" + Base32(hash, 26);
+    }
+
     /// <summary>The id a new job gets: from its idempotency key if it has one, else a fresh ULID; prefixed with its queue unless it is <c>default</c>.</summary>
     public static string ForNewJob(JobSpec spec, DateTimeOffset now) =>
         PartitionLayout.IdFor(spec.Queue, spec.IdempotencyKey is { } key ? ForIdempotencyKey(spec.Tenant, key) : NewId(now));

@@ -29,6 +29,12 @@ public sealed record JobSpec
     public bool Dedupe { get; init; }
     public string Tenant { get; init; } = "default";
     [JsonConverter(typeof(RawJsonConverter))] public string? Metadata { get; init; }
+    /// <summary>The schedule whose tick created the job (absent for jobs submitted directly).</summary>
+    public string? ScheduleId { get; init; }
+    /// <summary>The tick's fire time, for a job a schedule created.</summary>
+    public DateTimeOffset? ScheduledFor { get; init; }
+    /// <summary>A schedule with misfire <c>once</c> created the job for a tick missed while the schedule could not fire.</summary>
+    public bool? Misfired { get; init; }
 }
 
 public sealed record JobProgress(string? Stage, double? Percent, string? Message);

@@ -25,6 +25,9 @@ public sealed record JobView
     public required string Tenant { get; init; }
     [JsonConverter(typeof(RawJsonConverter))] public string? Metadata { get; init; }
     public IReadOnlyList<HistoryEntry> History { get; init; } = [];
+    public string? ScheduleId { get; init; }
+    public DateTimeOffset? ScheduledFor { get; init; }
+    public bool? Misfired { get; init; }
 
     [JsonIgnore] public bool IsTerminal => Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled;
 }

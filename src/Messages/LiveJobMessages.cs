@@ -11,6 +11,7 @@ public sealed record LiveJobsQuery : IJobsMessage
     public string? Queue { get; init; }
     public string? Tenant { get; init; }
     public string? BatchId { get; init; }
+    public string? ScheduleId { get; init; }
     /// <summary>Only failed jobs still in the dead-letter queue, keyed by their failure time.</summary>
     public bool DeadLettersOnly { get; init; }
     /// <summary>The time due scheduled jobs count as pending at.</summary>

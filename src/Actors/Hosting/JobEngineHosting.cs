@@ -18,6 +18,7 @@ using Jobs.Actors.Observability;
 using Jobs.Actors.Partitions;
 using Jobs.Actors.Placement;
 using Jobs.Actors.ReadModel;
+using Jobs.Actors.Schedules;
 using Jobs.Actors.Settings;
 using Jobs.Actors.Storage;
 using Jobs.Actors.Usage;
@@ -31,8 +32,8 @@ namespace Jobs.Actors.Hosting;
 /// One call wires the whole engine into a host: <see cref="AddJobEngine"/> registers the settings,
 /// the handlers, the read model and one <see cref="JobClient"/>, and builds the ActorSystem with
 /// <see cref="WithJobEngine"/>, which composes the engine from one Akka.Hosting extension per
-/// concern (membership, node capacity, node stats, dedupe, usage, partitions, batches, read
-/// model, graceful leave), each registering in the <see cref="ActorRegistry"/> what the later ones use.
+/// concern (membership, node capacity, node stats, dedupe, usage, partitions, batches, schedules,
+/// read model, graceful leave), each registering in the <see cref="ActorRegistry"/> what the later ones use.
 /// </summary>
 public static class JobEngineHosting
 {
@@ -90,6 +91,7 @@ public static class JobEngineHosting
         .WithUsage()
         .WithPartitions(o, handlers, readStore)
         .WithBatches(readStore)
+        .WithSchedules(o)
         .WithReadModel(readStore)
         .WithGracefulLeave(o)
         // Last and prepended: JOBS_AKKA_HOCON wins over Akka.Hosting's remoting and cluster settings too.
@@ -223,6 +225,25 @@ public static class JobEngineHosting
                 new ClusterRouterGroupSettings(10_000, [path], allowLocalRoutees: true))), "batch-router"));
             var client = resolver.GetService<JobClient>();
             system.ActorOf(BatchHost.Props(client.SubmitManyAsync, readStore, NodeName(Cluster.Get(system).SelfAddress)), BatchHost.Name);
+        });
+
+    /// <summary>
+    /// Schedules (recurring jobs): <see cref="Jobs.Messages.ScheduleKeys.Groups"/> sharded, event-sourced schedule groups that submit
+    /// their ticks' jobs through the node's one <see cref="JobClient"/>, and a keeper that starts every group at start
+    /// and periodically, so schedules fire on after their node dies and after a full restart.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithSchedules(this AkkaConfigurationBuilder b, JobsOptions o) =>
+        b.WithActors((system, registry, resolver) =>
+        {
+            var client = resolver.GetService<JobClient>();
+            var node = NodeName(Cluster.Get(system).SelfAddress);
+            var region = ClusterSharding.Get(system).Start(
+                ScheduleGroup.RegionName,
+                entityId => ScheduleGroup.Props(int.Parse(entityId, CultureInfo.InvariantCulture), (jobs, ct) => client.SubmitManyAsync(jobs, null, ct), node),
+                ClusterShardingSettings.Create(system),
+                new ScheduleGroupExtractor());
+            registry.Register<ScheduleRegion>(region);
+            system.ActorOf(PartitionKeeper.Props(region, Enumerable.Range(0, Jobs.Messages.ScheduleKeys.Groups).ToArray(), o.Partitions.KeepAliveInterval), "schedule-keeper");
         });
 
     /// <summary>

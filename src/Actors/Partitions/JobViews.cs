@@ -29,5 +29,8 @@ public static class JobViews
         Tenant = job.Spec.Tenant,
         Metadata = job.Spec.Metadata,
         History = job.History,
+        ScheduleId = job.Spec.ScheduleId,
+        ScheduledFor = job.Spec.ScheduledFor,
+        Misfired = job.Spec.Misfired,
     };
 }

@@ -9,6 +9,8 @@ public sealed record JobQuery
     public string? Queue { get; init; }
     public string? Tenant { get; init; }
     public string? BatchId { get; init; }
+    /// <summary>The jobs a schedule created (with <see cref="Tenant"/>: that tenant's schedule).</summary>
+    public string? ScheduleId { get; init; }
     /// <summary>Only failed jobs still in the dead-letter queue, newest failure first.</summary>
     public bool DeadLettersOnly { get; init; }
     public int Limit { get; init; } = 50;

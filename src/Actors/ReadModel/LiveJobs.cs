@@ -21,6 +21,7 @@ public static class LiveJobs
             Queue = q.Queue,
             Tenant = q.Tenant,
             BatchId = q.BatchId,
+            ScheduleId = q.ScheduleId,
             DeadLettersOnly = q.DeadLettersOnly,
             Now = now,
             BelowKey = cursor?.Ticks,
@@ -47,6 +48,7 @@ public static class LiveJobs
                && (q.Queue is null || q.Queue == job.Spec.Queue)
                && (q.Tenant is null || q.Tenant == job.Spec.Tenant)
                && (q.BatchId is null || q.BatchId == job.BatchId)
+               && (q.ScheduleId is null || q.ScheduleId == job.Spec.ScheduleId)
                && (q.BelowKey is not { } below || Below(Key(q.DeadLettersOnly, job), job.Id, below, q.BelowId ?? ""));
     }
 

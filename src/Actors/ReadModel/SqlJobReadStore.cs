@@ -38,6 +38,7 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
             queue TEXT NOT NULL,
             tenant TEXT NOT NULL,
             batch_id TEXT NULL,
+            schedule_id TEXT NULL,
             status TEXT NOT NULL,
             created_at {dialect.BigInt} NOT NULL,
             run_at {dialect.BigInt} NULL,
@@ -73,7 +74,22 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
         cmd.Transaction = tx;
         cmd.CommandText = dialect.SchemaLock + Schema;
         await cmd.ExecuteNonQueryAsync(ct);
+        await AddScheduleColumnAsync(c, tx, ct);
         await tx.CommitAsync(ct);
+    }
+
+    /// <summary>The schedule column and its index, also in a table created before jobs had schedules.</summary>
+    private async Task AddScheduleColumnAsync(DbConnection c, DbTransaction tx, CancellationToken ct)
+    {
+        await using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = dialect == SqlDialect.Postgres
+            ? "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'jobs' AND column_name = 'schedule_id';"
+            : "SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'schedule_id';";
+        var present = Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) > 0;
+        cmd.CommandText = (present ? "" : "ALTER TABLE jobs ADD COLUMN schedule_id TEXT NULL; ") +
+            "CREATE INDEX IF NOT EXISTS ix_jobs_schedule ON jobs (schedule_id, created_at DESC) WHERE schedule_id IS NOT NULL;";
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     public async Task<long> GetOffsetAsync(string projection, CancellationToken ct = default)
@@ -170,8 +186,8 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
     private static async Task UpsertAllAsync(NpgsqlConnection c, NpgsqlTransaction tx, IReadOnlyList<Row> rows, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand($"""
-            INSERT INTO jobs (id, type, queue, tenant, batch_id, status, created_at, run_at, finished_at, in_dlq, record)
-            SELECT * FROM unnest(@id, @type, @queue, @tenant, @batch, @status, @created, @runAt, @finished, @dlq, @record)
+            INSERT INTO jobs (id, type, queue, tenant, batch_id, schedule_id, status, created_at, run_at, finished_at, in_dlq, record)
+            SELECT * FROM unnest(@id, @type, @queue, @tenant, @batch, @schedule, @status, @created, @runAt, @finished, @dlq, @record)
             {UpsertConflict}
             """, c, tx);
         cmd.Parameters.AddWithValue("id", rows.Select(r => r.Job.Id).ToArray());
@@ -179,6 +195,7 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
         cmd.Parameters.AddWithValue("queue", rows.Select(r => r.Job.Spec.Queue).ToArray());
         cmd.Parameters.AddWithValue("tenant", rows.Select(r => r.Job.Spec.Tenant).ToArray());
         cmd.Parameters.Add(new NpgsqlParameter("batch", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = rows.Select(r => r.Job.BatchId).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("schedule", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = rows.Select(r => r.Job.Spec.ScheduleId).ToArray() });
         cmd.Parameters.AddWithValue("status", rows.Select(r => r.Status).ToArray());
         cmd.Parameters.AddWithValue("created", rows.Select(r => r.Job.CreatedAt.UtcTicks).ToArray());
         cmd.Parameters.AddWithValue("runAt", rows.Select(r => r.RunAt).ToArray());
@@ -195,12 +212,12 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
         await using var upsert = c.CreateCommand();
         upsert.Transaction = tx;
         upsert.CommandText = $"""
-            INSERT INTO jobs (id, type, queue, tenant, batch_id, status, created_at, run_at, finished_at, in_dlq, record)
-            VALUES (@id, @type, @queue, @tenant, @batch, @status, @created, @runAt, @finished, @dlq, @record)
+            INSERT INTO jobs (id, type, queue, tenant, batch_id, schedule_id, status, created_at, run_at, finished_at, in_dlq, record)
+            VALUES (@id, @type, @queue, @tenant, @batch, @schedule, @status, @created, @runAt, @finished, @dlq, @record)
             {UpsertConflict}
             """;
         var p = new Dictionary<string, DbParameter>();
-        foreach (var name in new[] { "id", "type", "queue", "tenant", "batch", "status", "created", "runAt", "finished", "dlq", "record" })
+        foreach (var name in new[] { "id", "type", "queue", "tenant", "batch", "schedule", "status", "created", "runAt", "finished", "dlq", "record" })
         {
             var parameter = upsert.CreateParameter();
             parameter.ParameterName = "@" + name;
@@ -210,6 +227,7 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
         p["runAt"].DbType = System.Data.DbType.Int64;
         p["finished"].DbType = System.Data.DbType.Int64;
         p["batch"].DbType = System.Data.DbType.String;
+        p["schedule"].DbType = System.Data.DbType.String;
         foreach (var row in rows)
         {
             p["id"].Value = row.Job.Id;
@@ -217,6 +235,7 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
             p["queue"].Value = row.Job.Spec.Queue;
             p["tenant"].Value = row.Job.Spec.Tenant;
             p["batch"].Value = (object?)row.Job.BatchId ?? DBNull.Value;
+            p["schedule"].Value = (object?)row.Job.Spec.ScheduleId ?? DBNull.Value;
             p["status"].Value = row.Status;
             p["created"].Value = row.Job.CreatedAt.UtcTicks;
             p["runAt"].Value = (object?)row.RunAt ?? DBNull.Value;
@@ -259,6 +278,7 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
         AddFilter(where, cmd, "queue", q.Queue);
         AddFilter(where, cmd, "tenant", q.Tenant);
         AddFilter(where, cmd, "batch_id", q.BatchId);
+        AddFilter(where, cmd, "schedule_id", q.ScheduleId);
         if (JobCursor.Decode(q.Cursor) is { } cursor)
         {
             where.Add($"({sortColumn} < @ct OR ({sortColumn} = @ct AND id < @cid))");

@@ -20,6 +20,7 @@ public static partial class JobEndpoints
         jobs.MapGet("", List).WithName("listJobs").WithSummary("List jobs, newest first")
             .WithQuery("status", "pending, scheduled, running, completed, failed or cancelled")
             .WithQuery("type", "a job type").WithQuery("queue", "a queue").WithQuery("batchId", "the jobs of one batch")
+            .WithQuery("scheduleId", "the jobs one schedule created")
             .WithListQueries()
             .Produces<JobList>().ProducesProblems(400);
         jobs.MapGet("/{id}", Get).WithName("getJob").WithSummary("One job")
@@ -112,6 +113,7 @@ public static partial class JobEndpoints
                 Queue = Nonempty(q["queue"]),
                 Tenant = request.HttpContext.Principal().ListTenant(Nonempty(q["tenant"])),
                 BatchId = Nonempty(q["batchId"]),
+                ScheduleId = Nonempty(q["scheduleId"]),
                 Limit = Limit(q["limit"]),
                 Cursor = Nonempty(q["cursor"]),
             };

@@ -51,6 +51,7 @@ public static class NodeApp
         app.MapJobEndpoints();
         app.MapClusterEndpoints();
         app.MapBatchEndpoints();
+        app.MapScheduleEndpoints();
         app.MapUsageEndpoints();
         app.MapDeadLetterBulk();
         app.MapCallerEndpoints();

@@ -78,6 +78,25 @@ public sealed class JobsSerializer : SerializerWithStringManifest
         [typeof(ResultAbandoned)] = "D-ABAN1",
         [typeof(LiveJobsQuery)] = "Q-LIVE1",
         [typeof(LiveJobsFound)] = "R-LIVE1",
+        // schedules (recurring jobs)
+        [typeof(PutSchedule)] = "S-PUT1",
+        [typeof(GetSchedule)] = "S-GET1",
+        [typeof(ListSchedules)] = "S-LIST1",
+        [typeof(PauseSchedule)] = "S-PAUSE1",
+        [typeof(ResumeSchedule)] = "S-RESUME1",
+        [typeof(DeleteSchedule)] = "S-DEL1",
+        [typeof(ScheduleView)] = "S-VIEW1",
+        [typeof(ScheduleSaved)] = "S-SAVED1",
+        [typeof(ScheduleFound)] = "S-FOUND1",
+        [typeof(ScheduleNotFound)] = "S-NF1",
+        [typeof(ScheduleList)] = "S-LISTED1",
+        [typeof(ScheduleRefused)] = "S-REF1",
+        [typeof(ScheduleDefined)] = "SD1",
+        [typeof(SchedulePaused)] = "SP1",
+        [typeof(ScheduleResumed)] = "SR1",
+        [typeof(ScheduleRemoved)] = "SX1",
+        [typeof(ScheduleTicked)] = "ST1",
+        [typeof(ScheduleGroupSnapshot)] = "SGS1",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, Type> TypeByManifest =

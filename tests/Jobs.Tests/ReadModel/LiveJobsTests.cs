@@ -75,6 +75,9 @@ public sealed class LiveJobsTests
         Assert.Empty(List(new JobQuery { Tenant = "default" }, Page(null), other).Items);
         Assert.Empty(List(new JobQuery { Type = "script" }, Page(null), other).Items);
         Assert.Single(List(new JobQuery { Tenant = "acme", Type = "noop" }, Page(null), other).Items);
+        Assert.Empty(List(new JobQuery { ScheduleId = "nightly" }, Page(null), other).Items);
+        var ticked = PartitionState.Empty.Apply(new JobAccepted("s", new JobSpec { Type = "noop", ScheduleId = "nightly" }, null, T0)).Job!;
+        Assert.Single(List(new JobQuery { ScheduleId = "nightly" }, Page(null), ticked).Items);
     }
 
     /// <summary>Paging through read-model rows and live jobs (new, newer, no longer matching) lists every matching job exactly once.</summary>
