@@ -131,7 +131,15 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium, ITestOutputH
 
     private static string Id(JsonElement job) => job.GetProperty("id").GetString()!;
 
-    /// <summary>The README's screenshots, taken by this run (docs/images).</summary>
-    private static Task Screenshot(IPage page, string name) =>
-        page.ScreenshotAsync(new() { Path = Path.Combine(TestPaths.RepoRoot, "docs", "images", $"dashboard-{name}.png"), FullPage = false });
+    /// <summary>
+    /// The README's screenshots: into docs/images when JOBS_SCREENSHOTS=docs (how they are refreshed),
+    /// otherwise beside the test run's output, so a plain test run leaves the checkout as it was.
+    /// </summary>
+    private static Task Screenshot(IPage page, string name)
+    {
+        var dir = Environment.GetEnvironmentVariable("JOBS_SCREENSHOTS") == "docs"
+            ? Path.Combine(TestPaths.RepoRoot, "docs", "images")
+            : Path.Combine(AppContext.BaseDirectory, "screenshots");
+        return page.ScreenshotAsync(new() { Path = Path.Combine(dir, $"dashboard-{name}.png") });
+    }
 }
