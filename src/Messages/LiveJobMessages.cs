@@ -6,19 +6,10 @@ namespace Jobs.Messages;
 /// </summary>
 public sealed record LiveJobsQuery : IJobsMessage
 {
-    public JobStatus? Status { get; init; }
-    public string? Type { get; init; }
-    public string? Queue { get; init; }
-    public string? Tenant { get; init; }
-    public string? BatchId { get; init; }
-    public string? ScheduleId { get; init; }
-    /// <summary>Only failed jobs still in the dead-letter queue, keyed by their failure time.</summary>
-    public bool DeadLettersOnly { get; init; }
+    /// <summary>The list's filters and cursor, as the read model gets them.</summary>
+    public required JobQuery Query { get; init; }
     /// <summary>The time due scheduled jobs count as pending at.</summary>
     public DateTimeOffset Now { get; init; }
-    /// <summary>Only jobs whose list key is below this one (the cursor's), newest first; null: from the top.</summary>
-    public long? BelowKey { get; init; }
-    public string? BelowId { get; init; }
     /// <summary>At most this many matching jobs.</summary>
     public int Limit { get; init; } = 51;
     /// <summary>Only each matching job's id and status (<see cref="LiveJobsFound.Statuses"/>), for counts.</summary>

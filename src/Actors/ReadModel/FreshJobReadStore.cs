@@ -43,7 +43,7 @@ public sealed class FreshJobReadStore(IJobReadStore sql) : IJobReadStore
         var page = await sql.ListAsync(query, now, ct);
         if (_system is null) return page;
         var asked = LiveJobs.Query(query, now, page);
-        return LiveJobs.Merge(query, asked, page, await AskEveryNodeAsync(asked, ct));
+        return LiveJobs.Merge(asked, page, await AskEveryNodeAsync(asked, ct));
     }
 
     public async Task<IReadOnlyDictionary<JobStatus, int>> CountByStatusAsync(string batchId, string tenant, CancellationToken ct = default)

@@ -11,54 +11,25 @@ namespace Jobs.Actors.ReadModel;
 public static class LiveJobs
 {
     /// <summary>What to ask every node for a page of <paramref name="q"/> whose SQL half is <paramref name="sql"/>.</summary>
-    public static LiveJobsQuery Query(JobQuery q, DateTimeOffset now, JobPage sql)
+    public static LiveJobsQuery Query(JobQuery q, DateTimeOffset now, JobPage sql) => new()
     {
-        var cursor = JobCursor.Decode(q.Cursor);
-        return new LiveJobsQuery
-        {
-            Status = q.Status,
-            Type = q.Type,
-            Queue = q.Queue,
-            Tenant = q.Tenant,
-            BatchId = q.BatchId,
-            ScheduleId = q.ScheduleId,
-            DeadLettersOnly = q.DeadLettersOnly,
-            Now = now,
-            BelowKey = cursor?.Ticks,
-            BelowId = cursor?.Id,
-            Limit = Math.Clamp(q.Limit, 1, 1000) + 1,
-            Ids = sql.Items.Select(v => v.Id).ToArray(),
-        };
-    }
+        Query = q,
+        Now = now,
+        Limit = Math.Clamp(q.Limit, 1, 1000) + 1,
+        Ids = sql.Items.Select(v => v.Id).ToArray(),
+    };
 
     /// <summary>Whether a job in this state belongs in the list (its filters and, for a page, its cursor).</summary>
-    public static bool Matches(LiveJobsQuery q, JobRecord job)
-    {
-        if (q.DeadLettersOnly && !InDeadLetters(job)) return false;
-        var due = job is { Status: JobStatus.Scheduled, RunAt: { } runAt } && runAt <= q.Now;
-        var listed = q.Status switch
-        {
-            null => true,
-            JobStatus.Pending => job.Status == JobStatus.Pending || due,
-            JobStatus.Scheduled => job.Status == JobStatus.Scheduled && !due,
-            var s => job.Status == s,
-        };
-        return listed
-               && (q.Type is null || q.Type == job.Spec.Type)
-               && (q.Queue is null || q.Queue == job.Spec.Queue)
-               && (q.Tenant is null || q.Tenant == job.Spec.Tenant)
-               && (q.BatchId is null || q.BatchId == job.BatchId)
-               && (q.ScheduleId is null || q.ScheduleId == job.Spec.ScheduleId)
-               && (q.BelowKey is not { } below || Below(Key(q.DeadLettersOnly, job), job.Id, below, q.BelowId ?? ""));
-    }
+    public static bool Matches(LiveJobsQuery q, JobRecord job) => Filter.Of(q).Matches(job);
 
     /// <summary>A node's answer: its newest matching jobs (at most the query's limit) and the asked ids it knows.</summary>
     public static LiveJobsFound Answer(LiveJobsQuery q, IEnumerable<JobRecord> recent, Func<string, JobRecord?> find)
     {
+        var filter = Filter.Of(q);
         if (q.StatusesOnly)
-            return new LiveJobsFound([], []) { Statuses = recent.Where(j => Matches(q, j)).Take(q.Limit).Select(j => new LiveJobStatus(j.Id, j.Status)).ToArray() };
-        var matching = recent.Where(j => Matches(q, j))
-            .OrderByDescending(j => Key(q.DeadLettersOnly, j)).ThenByDescending(j => j.Id, StringComparer.Ordinal)
+            return new LiveJobsFound([], []) { Statuses = recent.Where(filter.Matches).Take(q.Limit).Select(j => new LiveJobStatus(j.Id, j.Status)).ToArray() };
+        var matching = recent.Where(filter.Matches)
+            .OrderByDescending(j => Key(q.Query.DeadLettersOnly, j)).ThenByDescending(j => j.Id, StringComparer.Ordinal)
             .Take(q.Limit).ToArray();
         var known = q.Ids.Select(find).OfType<JobRecord>().ToArray();
         return matching.Length == 0 && known.Length == 0 ? LiveJobsFound.None : new LiveJobsFound(matching, known);
@@ -71,7 +42,7 @@ public static class LiveJobs
     /// one (or the SQL page is the last), so the rows a cursor skips are exactly the ones the
     /// next page's range holds.
     /// </summary>
-    public static JobPage Merge(JobQuery q, LiveJobsQuery asked, JobPage sql, IEnumerable<LiveJobsFound> answers)
+    public static JobPage Merge(LiveJobsQuery asked, JobPage sql, IEnumerable<LiveJobsFound> answers)
     {
         var newest = new Dictionary<string, JobRecord>(StringComparer.Ordinal);
         foreach (var answer in answers)
@@ -80,7 +51,8 @@ public static class LiveJobs
                     newest[job.Id] = job;
         if (newest.Count == 0) return sql;
 
-        var dlq = q.DeadLettersOnly;
+        var filter = Filter.Of(asked);
+        var dlq = asked.Query.DeadLettersOnly;
         var rows = new List<JobView>(sql.Items.Count + newest.Count);
         var inSql = new HashSet<string>(StringComparer.Ordinal);
         foreach (var view in sql.Items)
@@ -88,14 +60,14 @@ public static class LiveJobs
             inSql.Add(view.Id);
             if (newest.TryGetValue(view.Id, out var job) && job.History.Count > view.History.Count)
             {
-                if (Matches(asked, job)) rows.Add(JobViews.Listed(job, asked.Now));
+                if (filter.Matches(job)) rows.Add(JobViews.Listed(job, asked.Now));
             }
             else rows.Add(view);
         }
         var floor = sql.NextCursor is null || sql.Items.Count == 0 ? ((long Key, string Id)?)null : (Key(dlq, sql.Items[^1]), sql.Items[^1].Id);
         foreach (var job in newest.Values)
         {
-            if (inSql.Contains(job.Id) || !Matches(asked, job)) continue;
+            if (inSql.Contains(job.Id) || !filter.Matches(job)) continue;
             if (floor is { } f && !Below(f.Key, f.Id, Key(dlq, job), job.Id)) continue;
             rows.Add(JobViews.Listed(job, asked.Now));
         }
@@ -111,7 +83,7 @@ public static class LiveJobs
 
     /// <summary>What a tenant's batch counts (<see cref="IJobReadStore.CountByStatusAsync"/>) ask every node.</summary>
     public static LiveJobsQuery BatchStatuses(string batchId, string tenant) =>
-        new() { BatchId = batchId, Tenant = tenant, StatusesOnly = true, Limit = LiveJobIndex.MaxJobs };
+        new() { Query = new JobQuery { BatchId = batchId, Tenant = tenant }, StatusesOnly = true, Limit = LiveJobIndex.MaxJobs };
 
     /// <summary>
     /// The read model's counts with each job a node knows moved from its read-model status to its live one
@@ -130,6 +102,32 @@ public static class LiveJobs
         foreach (var (status, n) in counts.ToArray())
             if (n <= 0) counts.Remove(status);
         return counts;
+    }
+
+    /// <summary>A query's filter with its cursor decoded once, applied to records as SQL applies it to rows.</summary>
+    private sealed record Filter(JobQuery Q, DateTimeOffset Now, (long Ticks, string Id)? Below)
+    {
+        public static Filter Of(LiveJobsQuery q) => new(q.Query, q.Now, JobCursor.Decode(q.Query.Cursor));
+
+        public bool Matches(JobRecord job)
+        {
+            if (Q.DeadLettersOnly && !InDeadLetters(job)) return false;
+            var due = job is { Status: JobStatus.Scheduled, RunAt: { } runAt } && runAt <= Now;
+            var listed = Q.Status switch
+            {
+                null => true,
+                JobStatus.Pending => job.Status == JobStatus.Pending || due,
+                JobStatus.Scheduled => job.Status == JobStatus.Scheduled && !due,
+                var s => job.Status == s,
+            };
+            return listed
+                   && (Q.Type is null || Q.Type == job.Spec.Type)
+                   && (Q.Queue is null || Q.Queue == job.Spec.Queue)
+                   && (Q.Tenant is null || Q.Tenant == job.Spec.Tenant)
+                   && (Q.BatchId is null || Q.BatchId == job.BatchId)
+                   && (Q.ScheduleId is null || Q.ScheduleId == job.Spec.ScheduleId)
+                   && (Below is not { } below || LiveJobs.Below(Key(Q.DeadLettersOnly, job), job.Id, below.Ticks, below.Id));
+        }
     }
 
     /// <summary>In the dead-letter queue: failed and not purged (a purge keeps the status, adds the entry).</summary>

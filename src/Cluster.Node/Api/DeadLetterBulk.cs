@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Jobs.Actors.Hosting;
 using Jobs.Actors.ReadModel;
+using Jobs.Messages;
 using Jobs.Node.Api.Schemas;
 using Jobs.Node.Security;
 

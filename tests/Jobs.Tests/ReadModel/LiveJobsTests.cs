@@ -139,7 +139,7 @@ public sealed class LiveJobsTests
         var counts = LiveJobs.Answer(LiveJobs.BatchStatuses("b1", "default"), [a, c], _ => null);
         Assert.Equal([new LiveJobStatus("a", JobStatus.Pending)], counts.Statuses);
         Assert.Empty(counts.Matching);
-        var q = new LiveJobsQuery { Status = JobStatus.Running, Now = T0, Ids = ["c", "zz"] };
+        var q = new LiveJobsQuery { Query = new JobQuery { Status = JobStatus.Running }, Now = T0, Ids = ["c", "zz"] };
         var answer = LiveJobs.Answer(q, [a, c], id => id == "c" ? c : null);
         Assert.Empty(answer.Matching);
         Assert.Equal(["c"], answer.Known.Select(j => j.Id));
@@ -200,7 +200,7 @@ public sealed class LiveJobsTests
         var asked = LiveJobs.Query(q, T0, sql);
         // what each node would answer to this query
         var answers = found.Select(f => LiveJobs.Answer(asked, f.Matching, id => f.Known.FirstOrDefault(j => j.Id == id))).ToArray();
-        return LiveJobs.Merge(q, asked, sql, answers);
+        return LiveJobs.Merge(asked, sql, answers);
     }
 
     /// <summary>The read model's page as SqlJobReadStore builds it: filtered, keyset below the cursor, one extra row for "more".</summary>

@@ -1,7 +1,9 @@
-using Jobs.Messages;
+namespace Jobs.Messages;
 
-namespace Jobs.Actors.ReadModel;
-
+/// <summary>
+/// A page of a job list: its filters, size and cursor. The read model answers it in SQL, and every
+/// node answers the same filters from its live index (<see cref="LiveJobsQuery"/>).
+/// </summary>
 public sealed record JobQuery
 {
     public JobStatus? Status { get; init; }
@@ -16,5 +18,3 @@ public sealed record JobQuery
     public int Limit { get; init; } = 50;
     public string? Cursor { get; init; }
 }
-
-public sealed record JobPage(IReadOnlyList<JobView> Items, string? NextCursor);
