@@ -8,29 +8,34 @@ namespace Jobs.Actors.Partitions;
 /// The jobs this node's partitions made durable recently, each as its latest record: what a list
 /// merges with the read model's page so a job shows the moment it is accepted or ends, before the
 /// projection has written its row (docs/architecture.md, "Read-your-writes"). Written by partitions
-/// on their own threads, read by lists; bounded by <see cref="Window"/> and <see cref="MaxJobs"/>.
+/// on their own threads, read by lists; bounded by <see cref="Window"/> and <see cref="MaxRecords"/>.
 /// One per ActorSystem (<see cref="Get"/>).
 /// </summary>
 public sealed class LiveJobIndex : IExtension
 {
     /// <summary>How long a job stays after its last durable event: well past the projection's usual lag (about a second).</summary>
-    public static readonly TimeSpan Window = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
 
-    /// <summary>At most this many jobs; past it the least recently recorded go first.</summary>
-    public const int MaxJobs = 20_000;
+    /// <summary>
+    /// At most this many recorded states (one per durable event, so about a quarter as many jobs as this
+    /// at three or four events a job); past it the least recently recorded go first.
+    /// </summary>
+    public const int MaxRecords = 20_000;
 
     private readonly ConcurrentDictionary<string, Entry> _jobs = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string Id, long At)> _order = new();
     private readonly Func<long> _clock;
     private readonly long _window;
-    private readonly int _maxJobs;
+    private readonly int _maxRecords;
+    /// <summary>Slots in <see cref="_order"/>, kept by hand: the concurrent collections' Count locks or walks them, on every record.</summary>
+    private int _slots;
 
     /// <param name="clock">milliseconds, monotonic (tests pass their own).</param>
-    public LiveJobIndex(Func<long>? clock = null, TimeSpan? window = null, int maxJobs = MaxJobs)
+    public LiveJobIndex(Func<long>? clock = null, TimeSpan? window = null, int maxRecords = MaxRecords)
     {
         _clock = clock ?? (() => Environment.TickCount64);
         _window = (long)(window ?? Window).TotalMilliseconds;
-        _maxJobs = maxJobs;
+        _maxRecords = maxRecords;
     }
 
     public static LiveJobIndex Get(ActorSystem system) => system.WithExtension<LiveJobIndex, Provider>();
@@ -43,6 +48,7 @@ public sealed class LiveJobIndex : IExtension
         var now = _clock();
         _jobs[job.Id] = new Entry(job, partition, now);
         _order.Enqueue((job.Id, now));
+        Interlocked.Increment(ref _slots);
         Trim(now);
     }
 
@@ -68,9 +74,10 @@ public sealed class LiveJobIndex : IExtension
 
     private void Trim(long now)
     {
-        while (_order.TryPeek(out var head) && (now - head.At > _window || _jobs.Count > _maxJobs || _order.Count > 4 * _maxJobs))
+        while (_order.TryPeek(out var head) && (now - head.At > _window || Volatile.Read(ref _slots) > _maxRecords))
         {
             if (!_order.TryDequeue(out head)) break;
+            Interlocked.Decrement(ref _slots);
             // only the entry this queue slot recorded: a later record of the same job has its own slot
             if (_jobs.TryGetValue(head.Id, out var entry) && entry.At == head.At) _jobs.TryRemove(KeyValuePair.Create(head.Id, entry));
         }

@@ -83,7 +83,7 @@ public static class LiveJobs
 
     /// <summary>What a tenant's batch counts (<see cref="IJobReadStore.CountByStatusAsync"/>) ask every node.</summary>
     public static LiveJobsQuery BatchStatuses(string batchId, string tenant) =>
-        new() { Query = new JobQuery { BatchId = batchId, Tenant = tenant }, StatusesOnly = true, Limit = LiveJobIndex.MaxJobs };
+        new() { Query = new JobQuery { BatchId = batchId, Tenant = tenant }, StatusesOnly = true, Limit = LiveJobIndex.MaxRecords };
 
     /// <summary>
     /// The read model's counts with each job a node knows moved from its read-model status to its live one

@@ -149,7 +149,7 @@ public sealed class LiveJobsTests
     public void The_index_keeps_a_job_for_its_window_and_at_most_its_count_and_forgets_a_stopped_partitions_jobs()
     {
         long now = 0;
-        var index = new LiveJobIndex(() => now, TimeSpan.FromSeconds(10), maxJobs: 3);
+        var index = new LiveJobIndex(() => now, TimeSpan.FromSeconds(10), maxRecords: 3);
         index.Record(1, Accepted("a", 1));
         index.Record(2, Accepted("b", 2));
         now = 6_000;
