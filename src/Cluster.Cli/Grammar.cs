@@ -60,6 +60,14 @@ internal static class Grammar
             batches.SetDescription("Batches of jobs");
             batches.AddCommand<BatchesShowCommand>("show").WithDescription("A batch's progress and counts");
         });
+        app.AddBranch("queues", queues =>
+        {
+            queues.SetDescription("Queues: pending and running jobs, pause and resume (admin)");
+            queues.AddCommand<QueuesListCommand>("list").WithDescription("Each queue: pending, running, paused");
+            queues.AddCommand<QueuesPauseCommand>("pause").WithDescription("Start none of a queue's jobs on any node (they are still accepted)")
+                .WithExample("queues", "pause", "gpu");
+            queues.AddCommand<QueuesResumeCommand>("resume").WithDescription("Start a queue's jobs again");
+        });
         app.AddBranch("schedules", schedules =>
         {
             schedules.SetDescription("Recurring jobs: a cron and the job each tick submits");

@@ -29,7 +29,8 @@ public sealed record NodeStats(
 }
 
 /// <summary>How many jobs wait in one queue.</summary>
-public sealed record QueueDepth(string Queue, int Pending);
+/// <param name="Running">attempts of the queue running on the node (slots its gate granted).</param>
+public sealed record QueueDepth(string Queue, int Pending, int Running = 0);
 
 public static class NodeStatsTopic
 {

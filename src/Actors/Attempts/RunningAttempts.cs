@@ -17,7 +17,7 @@ internal sealed class RunningAttempts(IActorContext context, IActorRef capacity,
     /// <summary>How an attempt failed, as the supervision strategy classified it.</summary>
     public readonly record struct Failure(int Attempt, FailureKind Kind, string Message, TimeSpan? RetryAfter);
 
-    private readonly Dictionary<string, (IActorRef Runner, int Attempt)> _runners = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (IActorRef Runner, int Attempt, string Tenant)> _runners = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, string> _jobOfRunner = new();
     private readonly Dictionary<string, Failure> _failures = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JobProgress> _progress = new(StringComparer.Ordinal);
@@ -33,7 +33,7 @@ internal sealed class RunningAttempts(IActorContext context, IActorRef capacity,
     {
         var runner = context.ActorOf(runnerProps(job, attempt), $"{job.Id}-a{attempt}");
         context.Watch(runner);
-        _runners[job.Id] = (runner, attempt);
+        _runners[job.Id] = (runner, attempt, job.Spec.Tenant);
         _jobOfRunner[runner] = job.Id;
     }
 
@@ -75,7 +75,7 @@ internal sealed class RunningAttempts(IActorContext context, IActorRef capacity,
     public IReadOnlyList<(string JobId, int Attempt)> CancelAll()
     {
         var cancelled = new List<(string, int)>();
-        foreach (var (jobId, (runner, attempt)) in _runners.ToArray())
+        foreach (var (jobId, (runner, attempt, _)) in _runners.ToArray())
         {
             runner.Tell(CancelAttempt.Instance);
             Forget(jobId, runner, stop: true);
@@ -101,10 +101,10 @@ internal sealed class RunningAttempts(IActorContext context, IActorRef capacity,
 
     private void Forget(string jobId, IActorRef runner, bool stop)
     {
-        _runners.Remove(jobId);
+        _runners.Remove(jobId, out var r);
         _jobOfRunner.Remove(runner);
         context.Unwatch(runner);
         if (stop) context.Stop(runner);
-        capacity.Tell(SlotReleased.Instance);
+        capacity.Tell(new SlotReleased(r.Tenant));
     }
 }

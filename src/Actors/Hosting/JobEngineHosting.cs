@@ -17,6 +17,7 @@ using Jobs.Actors.Membership;
 using Jobs.Actors.Observability;
 using Jobs.Actors.Partitions;
 using Jobs.Actors.Placement;
+using Jobs.Actors.Queues;
 using Jobs.Actors.ReadModel;
 using Jobs.Actors.Schedules;
 using Jobs.Actors.Settings;
@@ -86,6 +87,7 @@ public static class JobEngineHosting
         })
         .WithMembership(o)
         .WithNodeCapacity(o)
+        .WithQueueSwitches()
         .WithNodeStats(o)
         .WithDedupe(o)
         .WithUsage()
@@ -158,8 +160,21 @@ public static class JobEngineHosting
         {
             var metrics = JobMetrics.Get(system);
             registry.Register<NodeCapacity>(system.ActorOf(NodeCapacity.Props(o.Node.Capacity,
-                MemoryGuard.Create(o.Node.MemoryHighBytes, o.Node.MemoryLowBytes), report: metrics.SetCapacity), "capacity"));
+                MemoryGuard.Create(o.Node.MemoryHighBytes, o.Node.MemoryLowBytes), metrics.SetCapacity, o.Node.Share, awaitSwitches: true), "capacity"));
             registry.Register<JobEventsPublisher>(system.ActorOf(JobEventsPublisher.Props(o.Partitions.Layout), "job-events"));
+        });
+
+    /// <summary>
+    /// Paused queues: the cluster's one switch board (a sharded, event-sourced entity) and this node's feed, which
+    /// tells the gate the paused set (the gate starts nothing until it knows it).
+    /// </summary>
+    public static AkkaConfigurationBuilder WithQueueSwitches(this AkkaConfigurationBuilder b) =>
+        b.WithActors((system, registry) =>
+        {
+            var region = ClusterSharding.Get(system).Start(QueueSwitchBoard.RegionName, _ => QueueSwitchBoard.Props(),
+                ClusterShardingSettings.Create(system), new QueueSwitchBoardExtractor());
+            registry.Register<QueueSwitchRegion>(region);
+            system.ActorOf(QueueSwitchesFeed.Props(region, registry.Get<NodeCapacity>()), QueueSwitchesFeed.Name);
         });
 
     /// <summary>The node's stats heartbeat (published through DistributedPubSub) and this node's view of everyone's.</summary>

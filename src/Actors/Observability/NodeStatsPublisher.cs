@@ -36,7 +36,7 @@ public sealed class NodeStatsPublisher : ReceiveActor, IWithTimers
                 metrics.TotalSubmitted, metrics.TotalProcessed, metrics.TotalFailed, metrics.TotalRetried, metrics.TotalDeadLettered,
                 Math.Round((now - metrics.StartedAt).TotalSeconds, 1), c.MemoryBytes > 0 ? c.MemoryBytes : Environment.WorkingSet, c.Degraded, AppVersion, now)
             {
-                Pending = metrics.PendingByQueue(),
+                Pending = WithRunning(metrics.PendingByQueue(), c.RunningByQueue),
                 PickupP50Ms = pickup is { } p ? Math.Round(p.P50, 1) : null,
                 PickupP99Ms = pickup is { } q ? Math.Round(q.P99, 1) : null,
             }));
@@ -44,6 +44,12 @@ public sealed class NodeStatsPublisher : ReceiveActor, IWithTimers
         Receive<Status.Failure>(_ => { }); // the gate was busy past the interval: skip this beat
         Timers.StartPeriodicTimer("beat", Tick.Instance, TimeSpan.Zero, interval);
     }
+
+    /// <summary>Each queue's pending count with the attempts of it running here (a queue only running here is listed too).</summary>
+    private static IReadOnlyList<QueueDepth> WithRunning(IReadOnlyList<QueueDepth> pending, IReadOnlyDictionary<string, int> running) =>
+        pending.Select(q => q with { Running = running.GetValueOrDefault(q.Queue) })
+            .Concat(running.Where(r => pending.All(q => q.Queue != r.Key)).Select(r => new QueueDepth(r.Key, 0, r.Value)))
+            .OrderBy(q => q.Queue, StringComparer.Ordinal).ToArray();
 
     public static Props Props(string address, IActorRef capacity, TimeSpan interval) =>
         Akka.Actor.Props.Create(() => new NodeStatsPublisher(address, capacity, interval));

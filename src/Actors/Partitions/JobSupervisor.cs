@@ -45,7 +45,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
         _services = services;
         PersistenceId = $"partition-{partitionId}"; // read by Akka for every write: built once
         _queue = services.Options.Layout.QueueOfPartition(partitionId);
-        _demand = new PartitionDemand(partitionId, services.Capacity, services.ServedQueues.Contains(_queue));
+        _demand = new PartitionDemand(partitionId, _queue, services.Capacity, services.ServedQueues.Contains(_queue));
         _metrics = JobMetrics.Get(Context.System);
         _live = LiveJobIndex.Get(Context.System);
         _journal = new PartitionJournal(this, StringPool.Get(Context.System), services.Options.SnapshotEvery,
@@ -78,7 +78,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
         Command<RequeueJob>(c => Reply(c.JobId, JobRules.Requeue(State, c.JobId, Now)));
         Command<PurgeJob>(c => Reply(c.JobId, JobRules.Purge(State, c.JobId, Now)));
         Command<GetPartitionStatus>(_ => Sender.Tell(Status()));
-        Command<SlotGranted>(_ => OnSlotGranted());
+        Command<SlotGranted>(OnSlotGranted);
         Command<AttemptSucceeded>(OnSucceeded);
         Command<ProgressUpdated>(OnProgress);
         Command<Terminated>(t => OnRunnerStopped(t.ActorRef));
@@ -228,29 +228,29 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
         }
     }
 
-    private void OnSlotGranted()
+    private void OnSlotGranted(SlotGranted grant)
     {
         if (_draining)
         {
-            _services.Capacity.Tell(SlotReleased.Instance);
+            _services.Capacity.Tell(new SlotReleased(grant.Tenant));
             return;
         }
-        var start = JobRules.StartNext(State, _services.Node, Now);
+        var start = JobRules.StartNext(State, _services.Node, Now, grant.Tenant);
         if (start is null)
         {
-            _services.Capacity.Tell(SlotReleased.Instance);
+            _services.Capacity.Tell(new SlotReleased(grant.Tenant));
             SendDemand(force: true);
             return;
         }
-        Commit([start], () => StartRunner(start));
+        Commit([start], () => StartRunner(start, grant.Tenant));
         SendDemand(force: true);
     }
 
-    private void StartRunner(JobAttemptStarted start)
+    private void StartRunner(JobAttemptStarted start, string tenant)
     {
         if (State.Find(start.JobId) is not { Status: JobStatus.Running } job || job.Attempts != start.Attempt || _attempts.IsRunning(job.Id))
         {
-            _services.Capacity.Tell(SlotReleased.Instance); // cancelled while the start was being journaled
+            _services.Capacity.Tell(new SlotReleased(tenant)); // cancelled while the start was being journaled
             return;
         }
         _attempts.Start(job, start.Attempt);
@@ -361,7 +361,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
 
     private void SendDemand(bool force)
     {
-        if (!_draining) _demand.Tell(State.Head, force);
+        if (!_draining) _demand.Tell(State.TenantHeads(), force);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Jobs.Actors.Placement;
 using Jobs.Messages;
 
 namespace Jobs.Actors.Partitions;
@@ -33,7 +34,55 @@ public sealed record PartitionState(
 
     public bool Knows(string jobId) => Jobs.ContainsKey(jobId) || KeyedIds.Contains(jobId) || RecentIdSet.Contains(jobId);
 
-    public JobRecord? Head => Pending.Count == 0 ? null : Jobs[Pending.Min.JobId];
+    /// <summary>How many tenants' heads a partition offers its node's gate at most (the best ones).</summary>
+    public const int MaxTenantHeads = 64;
+
+    /// <summary>The best pending job of any tenant (priority, then acceptance).</summary>
+    public JobRecord? Head
+    {
+        get
+        {
+            PendingKey? best = null;
+            foreach (var key in TenantHeadKeys())
+                if (best is null || key.Before(best.Value)) best = key;
+            return best is { } b ? Jobs[b.JobId] : null;
+        }
+    }
+
+    /// <summary>The best pending job of <paramref name="tenant"/>, or null.</summary>
+    public JobRecord? HeadOf(string tenant)
+    {
+        if (Pending.Count == 0) return null;
+        var i = Pending.IndexOf(new PendingKey(tenant, int.MaxValue, long.MinValue, ""));
+        if (i < 0) i = ~i;
+        return i < Pending.Count && Pending[i].Tenant == tenant ? Jobs[Pending[i].JobId] : null;
+    }
+
+    /// <summary>Each tenant's best pending job, the best <see cref="MaxTenantHeads"/> of them, best first.</summary>
+    public IReadOnlyList<TenantHead> TenantHeads()
+    {
+        if (Pending.Count == 0) return [];
+        var heads = new List<TenantHead>();
+        foreach (var key in TenantHeadKeys())
+            heads.Add(new TenantHead(key.Tenant, key.Priority, Jobs[key.JobId].CreatedAt.UtcTicks));
+        if (heads.Count == 1) return heads;
+        heads.Sort((a, b) => a.Priority != b.Priority ? b.Priority.CompareTo(a.Priority) : a.Ticks.CompareTo(b.Ticks));
+        if (heads.Count > MaxTenantHeads) heads.RemoveRange(MaxTenantHeads, heads.Count - MaxTenantHeads);
+        return heads;
+    }
+
+    /// <summary>The first key of each tenant's run in <see cref="Pending"/>: one search per tenant.</summary>
+    private IEnumerable<PendingKey> TenantHeadKeys()
+    {
+        var i = 0;
+        while (i < Pending.Count)
+        {
+            var key = Pending[i];
+            yield return key;
+            var next = Pending.IndexOf(PendingKey.After(key.Tenant));
+            i = next < 0 ? ~next : next;
+        }
+    }
 
     public DateTimeOffset? NextDue => Scheduled.Count == 0 ? null : Scheduled.Min.RunAt;
 
@@ -174,7 +223,7 @@ public sealed record PartitionState(
 
     public static string KindName(FailureKind kind) => kind.ToString().ToLowerInvariant();
 
-    private static PendingKey KeyOf(JobRecord j) => new(j.Spec.Priority, j.Order, j.Id);
+    private static PendingKey KeyOf(JobRecord j) => new(j.Spec.Tenant, j.Spec.Priority, j.Order, j.Id);
 
     private (PartitionState, JobRecord?) Accept(JobAccepted a)
     {

@@ -1,11 +1,22 @@
 namespace Jobs.Actors.Partitions;
 
-/// <summary>Pending-queue order: higher priority first, then acceptance order (FIFO).</summary>
-public readonly record struct PendingKey(int Priority, long Order, string JobId) : IComparable<PendingKey>
+/// <summary>
+/// Pending-queue order: by tenant (so each tenant's jobs are one run of the set, its head one
+/// search away), then higher priority first, then acceptance order (FIFO).
+/// </summary>
+public readonly record struct PendingKey(string Tenant, int Priority, long Order, string JobId) : IComparable<PendingKey>
 {
+    /// <summary>The smallest key of the first tenant after <paramref name="tenant"/> (no tenant name holds a NUL).</summary>
+    public static PendingKey After(string tenant) => new(tenant + "\0", int.MaxValue, long.MinValue, "");
+
+    public bool Before(PendingKey other) =>
+        Priority != other.Priority ? Priority > other.Priority : Order != other.Order ? Order < other.Order : string.CompareOrdinal(JobId, other.JobId) < 0;
+
     public int CompareTo(PendingKey other)
     {
-        var c = other.Priority.CompareTo(Priority);
+        var c = ReferenceEquals(Tenant, other.Tenant) ? 0 : string.CompareOrdinal(Tenant, other.Tenant);
+        if (c != 0) return c;
+        c = other.Priority.CompareTo(Priority);
         if (c != 0) return c;
         c = Order.CompareTo(other.Order);
         return c != 0 ? c : string.CompareOrdinal(JobId, other.JobId);

@@ -9,6 +9,12 @@ public sealed record NodeOptions : IValidatableObject
     [Range(1, 10_000)]
     public int Capacity { get; init; } = Math.Max(1, 2 * Environment.ProcessorCount);
 
+    /// <summary>When the node is saturated, free slots go to tenants in proportion to their weights (then by priority within a tenant); off: by priority alone.</summary>
+    public bool FairShare { get; init; } = true;
+
+    /// <summary><c>tenant=weight;…</c> (<c>*</c>: every tenant not named); a tenant without one weighs 1.</summary>
+    public string? TenantWeights { get; init; }
+
     /// <summary>Graceful leave: how long the node waits for running attempts before handing its partitions off.</summary>
     [Range(0, 3_600_000)]
     public int DrainTimeoutMs { get; init; } = 30_000;
@@ -57,8 +63,21 @@ public sealed record NodeOptions : IValidatableObject
     public long? MemoryLowBytes => MemoryLowMb * 1048576L;
     public long HeapTrimAfterBytes => HeapTrimAfterMb * 1048576L;
 
+    /// <summary>The gate's rule for dividing slots between tenants.</summary>
+    public Placement.FairShare Share => new(FairShare, Placement.FairShare.ParseWeights(TenantWeights));
+
     public IEnumerable<ValidationResult> Validate(ValidationContext context)
     {
+        string? weights = null;
+        try
+        {
+            _ = Placement.FairShare.ParseWeights(TenantWeights);
+        }
+        catch (InvalidOperationException e)
+        {
+            weights = e.Message;
+        }
+        if (weights is not null) yield return new ValidationResult(weights, [nameof(TenantWeights)]);
         if (MemoryLowMb is { } low && (MemoryHighMb == 0 || low > MemoryHighMb))
             yield return new ValidationResult($"needs {SettingNames.NameOf("Jobs:Node:MemoryHighMb")} and must not exceed it", [nameof(MemoryLowMb)]);
     }

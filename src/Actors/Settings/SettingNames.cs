@@ -33,6 +33,8 @@ public static class SettingNames
         new("JOBS_SNAPSHOT_EVERY", "Jobs:Partitions:SnapshotEvery"),
         new("JOBS_CANCEL_GRACE_MS", "Jobs:Attempts:CancelGraceMs"),
         new("JOBS_CAPACITY", "Jobs:Node:Capacity"),
+        new("JOBS_FAIR_SHARE", "Jobs:Node:FairShare"),
+        new("JOBS_TENANT_WEIGHTS", "Jobs:Node:TenantWeights"),
         new("JOBS_DRAIN_TIMEOUT_MS", "Jobs:Node:DrainTimeoutMs"),
         new("JOBS_MEMORY_HIGH_MB", "Jobs:Node:MemoryHighMb"),
         new("JOBS_MEMORY_LOW_MB", "Jobs:Node:MemoryLowMb"),

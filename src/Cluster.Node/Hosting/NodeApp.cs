@@ -52,6 +52,7 @@ public static class NodeApp
         app.MapClusterEndpoints();
         app.MapBatchEndpoints();
         app.MapScheduleEndpoints();
+        app.MapQueueEndpoints();
         app.MapUsageEndpoints();
         app.MapDeadLetterBulk();
         app.MapCallerEndpoints();

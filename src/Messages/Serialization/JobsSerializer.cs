@@ -97,6 +97,13 @@ public sealed class JobsSerializer : SerializerWithStringManifest
         [typeof(ScheduleRemoved)] = "SX1",
         [typeof(ScheduleTicked)] = "ST1",
         [typeof(ScheduleGroupSnapshot)] = "SGS1",
+        [typeof(PauseQueue)] = "QS-PAUSE1",
+        [typeof(ResumeQueue)] = "QS-RESUME1",
+        [typeof(GetQueueSwitches)] = "QS-GET1",
+        [typeof(ConfirmQueueSwitches)] = "QS-CONFIRM1",
+        [typeof(QueueSwitches)] = "QS1",
+        [typeof(QueuePaused)] = "QP1",
+        [typeof(QueueResumed)] = "QR1",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, Type> TypeByManifest =

@@ -41,6 +41,9 @@ public abstract class PartitionTestKit : Akka.TestKit.Xunit2.TestKit
 
     protected IActorRef StartCapacity(int capacity) => Sys.ActorOf(NodeCapacity.Props(capacity));
 
+    protected IActorRef StartCapacity(int capacity, FairShare share, bool awaitSwitches = false) =>
+        Sys.ActorOf(NodeCapacity.Props(capacity, MemoryGuard.Off, (_, _) => { }, share, awaitSwitches));
+
     protected IActorRef StartPartition(IActorRef capacity, PartitionOptions? options = null, int partitionId = 0) =>
         Sys.ActorOf(JobSupervisor.Props(partitionId, Services(capacity, options)));
 

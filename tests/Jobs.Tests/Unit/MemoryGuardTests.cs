@@ -29,7 +29,7 @@ public sealed class MemoryGuardTests : Akka.TestKit.Xunit2.TestKit
         var partition = CreateTestProbe();
         Assert.True((await gate.Ask<CapacityStatus>(GetCapacity.Instance, TimeSpan.FromSeconds(3))).Degraded);
 
-        partition.Send(gate, new Demand(0, HasWork: true, HeadPriority: 0, HeadTicks: 1));
+        partition.Send(gate, new Demand(0, "default", [new TenantHead("default", 0, 1)]));
         // the gate has answered a later question, so it has handled the demand: no grant went out
         Assert.Equal(0, (await gate.Ask<CapacityStatus>(GetCapacity.Instance, TimeSpan.FromSeconds(3))).InUse);
         partition.ExpectNoMsg(TimeSpan.Zero);

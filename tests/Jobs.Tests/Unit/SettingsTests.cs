@@ -129,6 +129,8 @@ public sealed class SettingsTests
                 "JOBS_MEMORY_LOW_MB" => "0",
                 "JOBS_LLM_MAX_REASKS" => "3",
                 "JOBS_TRUST_LOOPBACK" => "true",
+                "JOBS_FAIR_SHARE" => "false",
+                "JOBS_TENANT_WEIGHTS" => "acme=3;*=1",
                 _ => "1000",
             };
             var env = new Dictionary<string, string> { [alias.Env] = value };

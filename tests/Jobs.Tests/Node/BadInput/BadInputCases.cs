@@ -238,6 +238,8 @@ public static class BadInputCases
         yield return Post("cancel an unknown job", "/api/jobs/no-such-job/cancel", null, 404);
         yield return Post("cancel a bad id", "/api/jobs/bad%21id/cancel", null, 404);
         yield return Post("cancel a completed job", "/api/jobs/{seed}/cancel", null, 409);
+        yield return Post("pause a queue that does not exist", "/api/queues/nope/pause", null, 404);
+        yield return Post("resume a queue that does not exist", "/api/queues/nope/resume", null, 404);
         yield return Post("requeue an unknown job", "/api/dlq/no-such-job/requeue", null, 404);
         yield return Post("requeue a completed job", "/api/dlq/{seed}/requeue", null, 409);
         yield return new("DELETE /api/dlq/no-such-job: purge an unknown job", "DELETE", "/api/dlq/no-such-job", null, 404, ContentType: null);
@@ -326,6 +328,8 @@ public static class BadInputCases
         yield return new("POST /api/jobs naming another tenant with a submit key", "POST", "/api/jobs", Utf8("{\"type\":\"noop\",\"tenant\":\"other\"}"), 403, "tenant", Caller: Caller.Submit);
         yield return new("POST /api/batches with a read key", "POST", "/api/batches", Utf8("{\"jobs\":[{\"type\":\"noop\"}]}"), 403, Caller: Caller.Read);
         yield return new("POST /api/dlq/requeue naming another tenant with a submit key", "POST", "/api/dlq/requeue", Utf8("{\"tenant\":\"other\"}"), 403, "tenant", Caller: Caller.Submit);
+        yield return new("POST /api/queues/default/pause with a submit key", "POST", "/api/queues/default/pause", null, 403, ContentType: null, Caller: Caller.Submit);
+        yield return new("GET /api/queues with a read key", "GET", "/api/queues", null, 403, ContentType: null, Caller: Caller.Read);
         yield return new("POST /api/dlq/purge with a read key", "POST", "/api/dlq/purge", Utf8("{}"), 403, Caller: Caller.Read);
         yield return new("POST /api/batches naming another tenant with a submit key", "POST", "/api/batches", Utf8("{\"jobs\":[{\"type\":\"noop\",\"tenant\":\"other\"}]}"), 403, "jobs[0].tenant", Caller: Caller.Submit);
         yield return new("POST /api/batches without a key", "POST", "/api/batches", Utf8("{\"jobs\":[{\"type\":\"noop\"}]}"), 401, Caller: Caller.NoKey);
