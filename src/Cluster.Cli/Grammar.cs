@@ -68,6 +68,14 @@ internal static class Grammar
                 .WithExample("queues", "pause", "gpu");
             queues.AddCommand<QueuesResumeCommand>("resume").WithDescription("Start a queue's jobs again");
         });
+        app.AddBranch("limits", limits =>
+        {
+            limits.SetDescription("Limits per key: concurrency, rate, LLM tokens per minute, cluster-wide (admin)");
+            limits.AddCommand<LimitsListCommand>("list").WithDescription("Every key with limits: limits, leases held, waiting");
+            limits.AddCommand<LimitsSetCommand>("set").WithDescription("Set (or replace) a key's limits")
+                .WithExample("limits", "set", "openai", "--concurrency", "4", "--tokens-per-minute", "90000");
+            limits.AddCommand<LimitsDeleteCommand>("delete").WithDescription("Remove a key's limits");
+        });
         app.AddBranch("schedules", schedules =>
         {
             schedules.SetDescription("Recurring jobs: a cron and the job each tick submits");

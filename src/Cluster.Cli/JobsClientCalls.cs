@@ -9,5 +9,7 @@ internal static class JobsClientCalls
 
     public static Task<JsonElement> PostJsonAsync(this JobsClient node, string path, object? body, CancellationToken ct) => node.SendAsync(HttpMethod.Post, path, body, ct);
 
+    public static Task<JsonElement> PutJsonAsync(this JobsClient node, string path, object? body, CancellationToken ct) => node.SendAsync(HttpMethod.Put, path, body, ct);
+
     public static Task<JsonElement> DeleteJsonAsync(this JobsClient node, string path, CancellationToken ct) => node.SendAsync(HttpMethod.Delete, path, null, ct);
 }

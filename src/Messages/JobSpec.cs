@@ -28,6 +28,8 @@ public sealed record JobSpec
     public IReadOnlyList<string> DependsOn { get; init; } = [];
     public bool Dedupe { get; init; }
     public string Tenant { get; init; } = "default";
+    /// <summary>The key whose limits (concurrency, rate, LLM tokens per minute) the job's attempts take a lease of; null: none.</summary>
+    public string? LimitKey { get; init; }
     [JsonConverter(typeof(RawJsonConverter))] public string? Metadata { get; init; }
     /// <summary>The schedule whose tick created the job (absent for jobs submitted directly).</summary>
     public string? ScheduleId { get; init; }

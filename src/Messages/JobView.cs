@@ -28,6 +28,7 @@ public sealed record JobView
     public string? ScheduleId { get; init; }
     public DateTimeOffset? ScheduledFor { get; init; }
     public bool? Misfired { get; init; }
+    public string? LimitKey { get; init; }
 
     [JsonIgnore] public bool IsTerminal => Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled;
 }

@@ -13,6 +13,7 @@ using Akka.Routing;
 using Jobs.Actors.Attempts;
 using Jobs.Actors.Batches;
 using Jobs.Actors.Dedupe;
+using Jobs.Actors.Limits;
 using Jobs.Actors.Membership;
 using Jobs.Actors.Observability;
 using Jobs.Actors.Partitions;
@@ -88,6 +89,7 @@ public static class JobEngineHosting
         .WithMembership(o)
         .WithNodeCapacity(o)
         .WithQueueSwitches()
+        .WithLimits()
         .WithNodeStats(o)
         .WithDedupe(o)
         .WithUsage()
@@ -177,6 +179,16 @@ public static class JobEngineHosting
             system.ActorOf(QueueSwitchesFeed.Props(region, registry.Get<NodeCapacity>()), QueueSwitchesFeed.Name);
         });
 
+    /// <summary>Limits per key: one sharded limiter per limit key (its limits journaled, its leases in memory) and the index of the keys.</summary>
+    public static AkkaConfigurationBuilder WithLimits(this AkkaConfigurationBuilder b) =>
+        b.WithActors((system, registry) =>
+        {
+            var sharding = ClusterSharding.Get(system);
+            registry.Register<LimiterRegion>(sharding.Start(Limiter.RegionName, Limiter.Props, ClusterShardingSettings.Create(system), new LimiterExtractor()));
+            registry.Register<LimitIndexRegion>(sharding.Start(LimitIndex.RegionName, _ => LimitIndex.Props(), ClusterShardingSettings.Create(system),
+                new LimitIndexExtractor()));
+        });
+
     /// <summary>The node's stats heartbeat (published through DistributedPubSub) and this node's view of everyone's.</summary>
     public static AkkaConfigurationBuilder WithNodeStats(this AkkaConfigurationBuilder b, JobsOptions o) =>
         b.WithActors((system, registry) =>
@@ -214,6 +226,7 @@ public static class JobEngineHosting
                 Attempts = o.Attempts,
                 ArchivedStatus = async id => (await readStore.GetAsync(id))?.Status,
                 Usage = registry.Get<UsageRegion>(),
+                Limiters = registry.Get<LimiterRegion>(),
             };
             region = ClusterSharding.Get(system).Start(
                 PartitionRegion,

@@ -20,6 +20,7 @@ public sealed class JobMetrics : IExtension, IDisposable
     private readonly Counter<long> _submitted, _started, _completed, _failed, _retried, _deadLettered, _heapTrims;
     private readonly Histogram<double> _duration, _pickup, _journalWrite;
     private readonly ConcurrentDictionary<int, (string Queue, int Pending)> _depths = new();
+    private readonly ConcurrentDictionary<int, IReadOnlyDictionary<string, int>> _limitWaiting = new();
     private Func<IEnumerable<Measurement<int>>> _members = () => [];
     private readonly PickupWindow _pickups = new();
     private long _totalSubmitted, _totalCompleted, _totalFailed, _totalRetried, _totalDeadLettered;
@@ -40,6 +41,9 @@ public sealed class JobMetrics : IExtension, IDisposable
         _meter.CreateObservableGauge("jobs.queue.depth", () => _depths.Values.GroupBy(d => d.Queue)
             .Select(g => new Measurement<int>(g.Sum(d => d.Pending), new KeyValuePair<string, object?>("queue", g.Key))),
             description: "pending jobs in the partitions this node hosts, per queue");
+        _meter.CreateObservableGauge("jobs.limit.waiting", () => _limitWaiting.Values.SelectMany(w => w).GroupBy(w => w.Key)
+            .Select(g => new Measurement<int>(g.Sum(w => w.Value), new KeyValuePair<string, object?>("key", g.Key))),
+            description: "pending jobs of each limit key in the partitions this node hosts (they wait for a lease of the key)");
         _meter.CreateObservableGauge("jobs.running", () => Volatile.Read(ref _running), description: "attempts running on this node");
         _meter.CreateObservableGauge("jobs.node.degraded", () => Volatile.Read(ref _degraded), description: "1 while the memory guard holds new attempts back");
         _meter.CreateObservableGauge("jobs.cluster.members", () => _members(), description: "cluster members by status, as this node sees them");
@@ -112,7 +116,18 @@ public sealed class JobMetrics : IExtension, IDisposable
     /// <summary>A partition's pending count (called when it changes); <see cref="ForgetPartition"/> when it stops.</summary>
     public void SetDepth(int partitionId, string queue, int pending) => _depths[partitionId] = (queue, pending);
 
-    public void ForgetPartition(int partitionId) => _depths.TryRemove(partitionId, out _);
+    public void ForgetPartition(int partitionId)
+    {
+        _depths.TryRemove(partitionId, out _);
+        _limitWaiting.TryRemove(partitionId, out _);
+    }
+
+    /// <summary>A partition's pending jobs per limit key (null or empty: none).</summary>
+    public void SetLimitWaiting(int partitionId, IReadOnlyDictionary<string, int>? waiting)
+    {
+        if (waiting is null || waiting.Count == 0) _limitWaiting.TryRemove(partitionId, out _);
+        else _limitWaiting[partitionId] = waiting;
+    }
 
     /// <summary>Pending jobs per queue in the partitions this node hosts.</summary>
     public IReadOnlyList<QueueDepth> PendingByQueue() =>

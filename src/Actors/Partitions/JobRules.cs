@@ -76,9 +76,12 @@ public static class JobRules
         var job => new Conflict(job.Status, $"job is {Status(job.Status)}; only failed jobs are in the DLQ"),
     };
 
-    /// <summary>The next attempt of the best pending job (of <paramref name="tenant"/>'s, when given), or null when there is none.</summary>
-    public static JobAttemptStarted? StartNext(PartitionState state, string node, DateTimeOffset now, string? tenant = null) =>
-        (tenant is null ? state.Head : state.HeadOf(tenant)) is { } head ? new JobAttemptStarted(head.Id, head.Attempts + 1, node, now) : null;
+    /// <summary>
+    /// The next attempt of the best pending job (of <paramref name="tenant"/>'s, when given, and
+    /// among those whose limit key <paramref name="mayStart"/> allows), or null when there is none.
+    /// </summary>
+    public static JobAttemptStarted? StartNext(PartitionState state, string node, DateTimeOffset now, string? tenant = null, Func<string, bool>? mayStart = null) =>
+        (tenant is null ? state.Head : state.HeadOf(tenant, mayStart)) is { } head ? new JobAttemptStarted(head.Id, head.Attempts + 1, node, now) : null;
 
     /// <summary>
     /// After recovery: attempts that were running when the partition stopped were interrupted.

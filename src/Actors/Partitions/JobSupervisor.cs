@@ -4,6 +4,7 @@ using Akka.Persistence;
 using Akka.Remote;
 using Jobs.Actors.Attempts;
 using Jobs.Actors.Dependencies;
+using Jobs.Actors.Limits;
 using Jobs.Actors.Observability;
 using Jobs.Actors.Placement;
 using Jobs.Actors.Usage;
@@ -23,6 +24,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
 {
     private sealed record DueTick;
     private sealed record DrainTimedOut;
+    private sealed record LeaseCheck;
 
     private readonly int _partitionId;
     private readonly PartitionServices _services;
@@ -36,8 +38,10 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
     private readonly RecentlyFinished _recent;
     private readonly PartitionDemand _demand;
     private readonly LiveJobIndex _live;
+    private readonly LimitLeases _leases;
     private DateTimeOffset? _timerArmedFor;
     private bool _draining;
+    private bool _hadLimited;
 
     public JobSupervisor(int partitionId, PartitionServices services)
     {
@@ -53,6 +57,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
         _attempts = new RunningAttempts(Context, services.Capacity, services.RunnerProps);
         _watches = new DependencyWatches(Self, services.Router, services.Options.Layout, services.ArchivedStatus, Context.System.Scheduler);
         _recent = new RecentlyFinished(services.Options.RecentFinished);
+        _leases = new LimitLeases(services.Limiters, Self, () => Now);
 
         Recover<SnapshotOffer>(o =>
         {
@@ -81,7 +86,23 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
         Command<SlotGranted>(OnSlotGranted);
         Command<AttemptSucceeded>(OnSucceeded);
         Command<ProgressUpdated>(OnProgress);
-        Command<Terminated>(t => OnRunnerStopped(t.ActorRef));
+        Command<Terminated>(t =>
+        {
+            if (_leases.IsLimiter(t.ActorRef)) OnLimiterStopped(t.ActorRef);
+            else OnRunnerStopped(t.ActorRef);
+        });
+        Command<LeaseGranted>(g =>
+        {
+            Context.Watch(Sender);
+            _leases.Granted(g, Sender);
+            SendDemand(force: false);
+        });
+        Command<LeaseCheck>(_ => SendDemand(force: false));
+        Command<NotLimited>(n =>
+        {
+            _leases.NotLimited(n);
+            SendDemand(force: false);
+        });
         Command<WatchJob>(w => _watches.OnWatch(w, Sender, State.Find(w.JobId), _recent.Find(w.JobId)?.Status, State.Knows(w.JobId)));
         Command<DependencyWatches.ArchivedStatus>(_watches.OnArchived);
         Command<WatchedJobEnded>(m =>
@@ -235,13 +256,14 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
             _services.Capacity.Tell(new SlotReleased(grant.Tenant));
             return;
         }
-        var start = JobRules.StartNext(State, _services.Node, Now, grant.Tenant);
+        var start = JobRules.StartNext(State, _services.Node, Now, grant.Tenant, _leases.MayStart);
         if (start is null)
         {
             _services.Capacity.Tell(new SlotReleased(grant.Tenant));
             SendDemand(force: true);
             return;
         }
+        _leases.Use(State.Find(start.JobId)!.Spec.LimitKey, start.JobId);
         Commit([start], () => StartRunner(start, grant.Tenant));
         SendDemand(force: true);
     }
@@ -280,6 +302,13 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
         if (!_attempts.Progressed(m)) return;
         var detail = m.Progress.Percent is { } pct ? $"{pct:0.#}%" + (m.Progress.Message is { } msg ? " " + msg : "") : m.Progress.Message;
         _services.Events.Tell(new JobEventPublished(m.JobId, -1, new HistoryEntry(Now, HistoryEvents.Progress, m.Attempt, _services.Node, detail), JobStatus.Running, m.Progress));
+    }
+
+    /// <summary>A limiter this partition holds leases of stopped: they are registered again with its next incarnation.</summary>
+    private void OnLimiterStopped(IActorRef limiter)
+    {
+        _leases.LimiterStopped(limiter);
+        SendDemand(force: false);
     }
 
     private void StartDraining()
@@ -337,6 +366,8 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
     {
         _metrics.Record(e, before, after);
         _live.Record(_partitionId, after);
+        if (before?.Status == JobStatus.Running && after.Status != JobStatus.Running)
+            _leases.Ended(after.Id, e is JobCompleted c && TokenUsage.Of(c, after) is { } used ? (int)Math.Min(int.MaxValue, used.PromptTokens + used.CompletionTokens) : null);
         if (e is JobCompleted { ReusedFrom: null } done && _services.Usage is { } usage && TokenUsage.Of(done, after) is { } tokens)
             usage.Tell(tokens);
         var note = new JobEventPublished(after.Id, after.History.Count - 1, after.History[^1], after.Status,
@@ -361,7 +392,25 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
 
     private void SendDemand(bool force)
     {
-        if (!_draining) _demand.Tell(State.TenantHeads(), force);
+        if (_draining) return;
+        var state = State;
+        Dictionary<string, (int Count, PartitionState.PendingRun Best)>? limited = null;
+        foreach (var run in state.PendingRuns())
+        {
+            if (run.Limit.Length == 0) continue;
+            limited ??= new Dictionary<string, (int, PartitionState.PendingRun)>(StringComparer.Ordinal);
+            limited[run.Limit] = limited.TryGetValue(run.Limit, out var k)
+                ? (k.Count + run.Count, run.Head.Before(k.Best.Head) ? run : k.Best)
+                : (run.Count, run);
+        }
+        if (limited is not null || _hadLimited)
+        {
+            _hadLimited = limited is not null;
+            _metrics.SetLimitWaiting(_partitionId, limited?.ToDictionary(kv => kv.Key, kv => kv.Value.Count, StringComparer.Ordinal));
+            _leases.Want(limited?.Select(kv => (kv.Key, (Func<JobSpec>)(() => state.Jobs[kv.Value.Best.Head.JobId].Spec))) ?? []);
+            if (_leases.Asking) Timers.StartSingleTimer("leases", new LeaseCheck(), LimitLeases.AskAgainAfter);
+        }
+        _demand.Tell(state.TenantHeads(_leases.MayStart), force);
     }
 
     /// <summary>

@@ -26,4 +26,7 @@ public sealed record PartitionServices(PartitionOptions Options, IActorRef Capac
 
     /// <summary>The usage region, told the tokens of completed llm jobs; null: not counted.</summary>
     public IActorRef? Usage { get; init; }
+
+    /// <summary>The limiters' shard region (<see cref="Limits.Limiter"/>); null: limit keys are not enforced.</summary>
+    public IActorRef? Limiters { get; init; }
 }

@@ -37,52 +37,73 @@ public sealed record PartitionState(
     /// <summary>How many tenants' heads a partition offers its node's gate at most (the best ones).</summary>
     public const int MaxTenantHeads = 64;
 
-    /// <summary>The best pending job of any tenant (priority, then acceptance).</summary>
-    public JobRecord? Head
+    /// <summary>One (tenant, limit key)'s pending jobs: its best job's key and how many there are.</summary>
+    public readonly record struct PendingRun(PendingKey Head, int Count)
     {
-        get
-        {
-            PendingKey? best = null;
-            foreach (var key in TenantHeadKeys())
-                if (best is null || key.Before(best.Value)) best = key;
-            return best is { } b ? Jobs[b.JobId] : null;
-        }
+        public string Tenant => Head.Tenant;
+        public string Limit => Head.Limit;
     }
 
-    /// <summary>The best pending job of <paramref name="tenant"/>, or null.</summary>
-    public JobRecord? HeadOf(string tenant)
-    {
-        if (Pending.Count == 0) return null;
-        var i = Pending.IndexOf(new PendingKey(tenant, int.MaxValue, long.MinValue, ""));
-        if (i < 0) i = ~i;
-        return i < Pending.Count && Pending[i].Tenant == tenant ? Jobs[Pending[i].JobId] : null;
-    }
+    /// <summary>The best pending job of any tenant (priority, then acceptance), whatever its limit key.</summary>
+    public JobRecord? Head => Best(PendingRuns(), null);
 
-    /// <summary>Each tenant's best pending job, the best <see cref="MaxTenantHeads"/> of them, best first.</summary>
-    public IReadOnlyList<TenantHead> TenantHeads()
+    /// <summary>The best pending job of <paramref name="tenant"/> whose limit key may start (null: any), or null.</summary>
+    public JobRecord? HeadOf(string tenant, Func<string, bool>? mayStart = null) => Best(RunsOf(tenant), mayStart);
+
+    /// <summary>Each tenant's best pending job whose limit key may start (null: any), the best <see cref="MaxTenantHeads"/> of them, best first.</summary>
+    public IReadOnlyList<TenantHead> TenantHeads(Func<string, bool>? mayStart = null)
     {
         if (Pending.Count == 0) return [];
         var heads = new List<TenantHead>();
-        foreach (var key in TenantHeadKeys())
-            heads.Add(new TenantHead(key.Tenant, key.Priority, Jobs[key.JobId].CreatedAt.UtcTicks));
-        if (heads.Count == 1) return heads;
+        PendingKey? best = null;
+        foreach (var run in PendingRuns())
+        {
+            if (best is { } b && b.Tenant != run.Tenant)
+            {
+                heads.Add(HeadOfKey(b));
+                best = null;
+            }
+            if ((mayStart is null || run.Limit.Length == 0 || mayStart(run.Limit)) && (best is null || run.Head.Before(best.Value))) best = run.Head;
+        }
+        if (best is { } last) heads.Add(HeadOfKey(last));
+        if (heads.Count <= 1) return heads;
         heads.Sort((a, b) => a.Priority != b.Priority ? b.Priority.CompareTo(a.Priority) : a.Ticks.CompareTo(b.Ticks));
         if (heads.Count > MaxTenantHeads) heads.RemoveRange(MaxTenantHeads, heads.Count - MaxTenantHeads);
         return heads;
     }
 
-    /// <summary>The first key of each tenant's run in <see cref="Pending"/>: one search per tenant.</summary>
-    private IEnumerable<PendingKey> TenantHeadKeys()
+    /// <summary>Every (tenant, limit key) run of the pending set, in order: one search per run.</summary>
+    public IEnumerable<PendingRun> PendingRuns() => RunsFrom(0, null);
+
+    private IEnumerable<PendingRun> RunsOf(string tenant)
     {
-        var i = 0;
+        if (Pending.Count == 0) return [];
+        var i = Pending.IndexOf(PendingKey.First(tenant));
+        return RunsFrom(i < 0 ? ~i : i, tenant);
+    }
+
+    private IEnumerable<PendingRun> RunsFrom(int i, string? tenant)
+    {
         while (i < Pending.Count)
         {
             var key = Pending[i];
-            yield return key;
-            var next = Pending.IndexOf(PendingKey.After(key.Tenant));
-            i = next < 0 ? ~next : next;
+            if (tenant is not null && key.Tenant != tenant) yield break;
+            var next = Pending.IndexOf(PendingKey.After(key.Tenant, key.Limit));
+            next = next < 0 ? ~next : next;
+            yield return new PendingRun(key, next - i);
+            i = next;
         }
     }
+
+    private JobRecord? Best(IEnumerable<PendingRun> runs, Func<string, bool>? mayStart)
+    {
+        PendingKey? best = null;
+        foreach (var run in runs)
+            if ((mayStart is null || run.Limit.Length == 0 || mayStart(run.Limit)) && (best is null || run.Head.Before(best.Value))) best = run.Head;
+        return best is { } b ? Jobs[b.JobId] : null;
+    }
+
+    private TenantHead HeadOfKey(PendingKey key) => new(key.Tenant, key.Priority, Jobs[key.JobId].CreatedAt.UtcTicks);
 
     public DateTimeOffset? NextDue => Scheduled.Count == 0 ? null : Scheduled.Min.RunAt;
 
@@ -223,7 +244,7 @@ public sealed record PartitionState(
 
     public static string KindName(FailureKind kind) => kind.ToString().ToLowerInvariant();
 
-    private static PendingKey KeyOf(JobRecord j) => new(j.Spec.Tenant, j.Spec.Priority, j.Order, j.Id);
+    private static PendingKey KeyOf(JobRecord j) => new(j.Spec.Tenant, j.Spec.LimitKey ?? "", j.Spec.Priority, j.Order, j.Id);
 
     private (PartitionState, JobRecord?) Accept(JobAccepted a)
     {

@@ -1,13 +1,17 @@
 namespace Jobs.Actors.Partitions;
 
 /// <summary>
-/// Pending-queue order: by tenant (so each tenant's jobs are one run of the set, its head one
-/// search away), then higher priority first, then acceptance order (FIFO).
+/// Pending-queue order: by tenant, then limit key ("" for none) — so each (tenant, limit key)'s
+/// jobs are one run of the set, its head one search away — then higher priority first, then
+/// acceptance order (FIFO).
 /// </summary>
-public readonly record struct PendingKey(string Tenant, int Priority, long Order, string JobId) : IComparable<PendingKey>
+public readonly record struct PendingKey(string Tenant, string Limit, int Priority, long Order, string JobId) : IComparable<PendingKey>
 {
-    /// <summary>The smallest key of the first tenant after <paramref name="tenant"/> (no tenant name holds a NUL).</summary>
-    public static PendingKey After(string tenant) => new(tenant + "\0", int.MaxValue, long.MinValue, "");
+    /// <summary>The smallest key of the first run after (<paramref name="tenant"/>, <paramref name="limit"/>) (no name holds a NUL).</summary>
+    public static PendingKey After(string tenant, string limit) => new(tenant, limit + "\0", int.MaxValue, long.MinValue, "");
+
+    /// <summary>The smallest key of <paramref name="tenant"/>'s runs.</summary>
+    public static PendingKey First(string tenant) => new(tenant, "", int.MaxValue, long.MinValue, "");
 
     public bool Before(PendingKey other) =>
         Priority != other.Priority ? Priority > other.Priority : Order != other.Order ? Order < other.Order : string.CompareOrdinal(JobId, other.JobId) < 0;
@@ -15,6 +19,8 @@ public readonly record struct PendingKey(string Tenant, int Priority, long Order
     public int CompareTo(PendingKey other)
     {
         var c = ReferenceEquals(Tenant, other.Tenant) ? 0 : string.CompareOrdinal(Tenant, other.Tenant);
+        if (c != 0) return c;
+        c = ReferenceEquals(Limit, other.Limit) ? 0 : string.CompareOrdinal(Limit, other.Limit);
         if (c != 0) return c;
         c = other.Priority.CompareTo(Priority);
         if (c != 0) return c;

@@ -21,7 +21,7 @@ public sealed class JobRequestParser(JobHandlerRegistry handlers, IReadOnlyColle
     private static readonly HashSet<string> Fields =
     [
         "type", "payload", "queue", "priority", "maxAttempts", "backoff", "timeoutMs", "runAt",
-        "idempotencyKey", "dependsOn", "dedupe", "tenant", "metadata",
+        "idempotencyKey", "dependsOn", "dedupe", "tenant", "metadata", "limitKey",
     ];
 
     /// <param name="caller">Who submits: the job is stored under the caller's tenant (see <see cref="Security.TenantScope"/>).</param>
@@ -97,6 +97,9 @@ public sealed class JobRequestParser(JobHandlerRegistry handlers, IReadOnlyColle
                     throw Bad($"{prefix}dependsOn[{i}]", $"'{dependsOn[i]}' is not a job id");
         }
         var dedupe = Bool(body, prefix, "dedupe") == true;
+        var limitKey = String(body, prefix, "limitKey");
+        if (limitKey is not null && !LimitKeys.IsValid(limitKey))
+            throw Bad(prefix + "limitKey", $"limitKey must be 1..{LimitKeys.MaxLength} of letters, digits and _ . : -");
 
         var named = String(body, prefix, "tenant");
         if (named is not null && !ApiKeys.IsTenantName(named)) throw Bad(prefix + "tenant", "tenant must match [a-z0-9-]{1,64}");
@@ -127,6 +130,7 @@ public sealed class JobRequestParser(JobHandlerRegistry handlers, IReadOnlyColle
             Tenant = tenant,
             Dedupe = dedupe,
             Metadata = metadata,
+            LimitKey = limitKey,
         };
     }
 

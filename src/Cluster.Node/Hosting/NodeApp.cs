@@ -53,6 +53,7 @@ public static class NodeApp
         app.MapBatchEndpoints();
         app.MapScheduleEndpoints();
         app.MapQueueEndpoints();
+        app.MapLimitEndpoints();
         app.MapUsageEndpoints();
         app.MapDeadLetterBulk();
         app.MapCallerEndpoints();

@@ -54,7 +54,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeys keys)
     private static IResult Unauthorized(string detail) => new Challenge(Problems.Of(StatusCodes.Status401Unauthorized, "Unauthorized", detail));
 
     /// <summary>
-    /// Management (cluster, nodes, queues, the actor tree), reads and changes alike: admin, as its answers name
+    /// Management (cluster, nodes, queues, limits, the actor tree), reads and changes alike: admin, as its answers name
     /// every tenant's running jobs and batches. Other changes: submit. Other reads: read.
     /// </summary>
     public static ApiRole Required(string method, PathString path)
@@ -63,7 +63,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeys keys)
         return HttpMethods.IsGet(method) || HttpMethods.IsHead(method) ? ApiRole.Read : ApiRole.Submit;
     }
 
-    private static readonly string[] ManagementRoutes = ["/api/cluster", "/api/nodes", "/api/actors", "/api/queues"];
+    private static readonly string[] ManagementRoutes = ["/api/cluster", "/api/nodes", "/api/actors", "/api/queues", "/api/limits"];
 
     private sealed class Challenge(IResult inner) : IResult
     {

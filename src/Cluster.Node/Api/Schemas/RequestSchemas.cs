@@ -59,6 +59,10 @@ public sealed record JobSubmission
     [RegularExpression("^[a-z0-9-]{1,64}$")]
     public string? Tenant { get; init; }
 
+    [Description("The key whose limits (PUT /api/limits/{key}: concurrency, rate, LLM tokens per minute) each attempt takes a lease of; the job stays pending, holding no slot, until it gets one.")]
+    [RegularExpression("^[A-Za-z0-9_.:-]{1,64}$")]
+    public string? LimitKey { get; init; }
+
     [Description("A free-form JSON object of at most 64 KiB, returned as given.")]
     public Dictionary<string, JsonElement>? Metadata { get; init; }
 }
@@ -133,4 +137,25 @@ public sealed record DeadLetterFilter
 
     [Description("Count the matching jobs, change nothing.")]
     public bool? DryRun { get; init; }
+}
+
+/// <summary>The body of PUT /api/limits/{key}: at least one limit.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record LimitSubmission
+{
+    [Description("At most this many of the key's jobs run at once, cluster-wide.")]
+    [Range(1, LimitEndpoints.MaxConcurrency)]
+    public int? Concurrency { get; init; }
+
+    [Description("At most this many of the key's jobs start per second, cluster-wide (a token bucket).")]
+    [Range(0.000001, LimitEndpoints.MaxRatePerSecond)]
+    public double? RatePerSecond { get; init; }
+
+    [Description("With ratePerSecond: how many may start at once after a quiet time (default: the rate rounded up, at least 1).")]
+    [Range(1, LimitEndpoints.MaxConcurrency)]
+    public int? Burst { get; init; }
+
+    [Description("LLM tokens per minute, cluster-wide: each llm job takes its estimate when it starts (payload characters / 4 plus maxTokens) and is settled with its real usage.")]
+    [Range(1, LimitEndpoints.MaxTokensPerMinute)]
+    public int? TokensPerMinute { get; init; }
 }

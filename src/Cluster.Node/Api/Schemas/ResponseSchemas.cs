@@ -90,3 +90,9 @@ public sealed record QueueSummary(string Queue, int Pending, int Running, bool P
 
 /// <summary>POST /api/queues/{queue}/pause and /resume: the queue's state, and the nodes whose gates confirmed it (a node that did not learns it within the feed's refresh interval).</summary>
 public sealed record QueueSwitched(string Queue, bool Paused, long Version, IReadOnlyList<string> ConfirmedBy, IReadOnlyList<string> Unconfirmed);
+
+/// <summary>GET /api/limits: every key with limits.</summary>
+public sealed record LimitList(IReadOnlyList<LimitView> Items);
+
+/// <summary>A limit key: its limits (null: that dimension unlimited), the leases its jobs hold now and the partitions waiting for one.</summary>
+public sealed record LimitView(string Key, int? Concurrency, double? RatePerSecond, int? Burst, int? TokensPerMinute, int Held, int Waiting);

@@ -91,6 +91,10 @@ public static class BadInputCases
         yield return Job("type empty", "{\"type\":\"\"}", field: "type");
         yield return Job("type null", "{\"type\":null}", field: "type");
         yield return Job("queue upper case", "{\"type\":\"noop\",\"queue\":\"Default\"}", field: "queue");
+        yield return Job("limitKey with a space", "{\"type\":\"noop\",\"limitKey\":\"a b\"}", field: "limitKey");
+        yield return Job("limitKey empty", "{\"type\":\"noop\",\"limitKey\":\"\"}", field: "limitKey");
+        yield return Job("limitKey a number", "{\"type\":\"noop\",\"limitKey\":7}", field: "limitKey");
+        yield return Job("limitKey of 65 characters", "{\"type\":\"noop\",\"limitKey\":\"" + new string('k', 65) + "\"}", field: "limitKey");
         yield return Job("queue unknown", "{\"type\":\"noop\",\"queue\":\"nope\"}", field: "queue");
         yield return Job("queue a number", "{\"type\":\"noop\",\"queue\":5}", field: "queue");
         yield return Job("queue 65 characters", "{\"type\":\"noop\",\"queue\":\"" + new string('q', 65) + "\"}", field: "queue");
@@ -239,6 +243,17 @@ public static class BadInputCases
         yield return Post("cancel a bad id", "/api/jobs/bad%21id/cancel", null, 404);
         yield return Post("cancel a completed job", "/api/jobs/{seed}/cancel", null, 409);
         yield return Post("pause a queue that does not exist", "/api/queues/nope/pause", null, 404);
+        yield return new("PUT /api/limits/k: no limit given", "PUT", "/api/limits/k", Utf8("{}"), 400);
+        yield return new("PUT /api/limits/k: an unknown field", "PUT", "/api/limits/k", Utf8("{\"concurrency\":1,\"max\":2}"), 400, "max");
+        yield return new("PUT /api/limits/k: concurrency 0", "PUT", "/api/limits/k", Utf8("{\"concurrency\":0}"), 400, "concurrency");
+        yield return new("PUT /api/limits/k: ratePerSecond negative", "PUT", "/api/limits/k", Utf8("{\"ratePerSecond\":-1}"), 400, "ratePerSecond");
+        yield return new("PUT /api/limits/k: burst without a rate", "PUT", "/api/limits/k", Utf8("{\"concurrency\":1,\"burst\":5}"), 400, "burst");
+        yield return new("PUT /api/limits/k: tokensPerMinute a string", "PUT", "/api/limits/k", Utf8("{\"tokensPerMinute\":\"many\"}"), 400, "tokensPerMinute");
+        yield return new("PUT /api/limits/k: an array", "PUT", "/api/limits/k", Utf8("[]"), 400);
+        yield return new("PUT /api/limits/bad%20key: a key with a space", "PUT", "/api/limits/bad%20key", Utf8("{\"concurrency\":1}"), 400, "key");
+        yield return new("PUT /api/limits/k: larger than 4 KiB", "PUT", "/api/limits/k", Utf8("{\"concurrency\":1,\"x\":\"" + new string('x', 5000) + "\"}"), 413);
+        yield return new("DELETE /api/limits/none: no limits", "DELETE", "/api/limits/none", null, 404, ContentType: null);
+        yield return Get("limit with no limits", "/api/limits/none", 404);
         yield return Post("resume a queue that does not exist", "/api/queues/nope/resume", null, 404);
         yield return Post("requeue an unknown job", "/api/dlq/no-such-job/requeue", null, 404);
         yield return Post("requeue a completed job", "/api/dlq/{seed}/requeue", null, 409);
@@ -329,6 +344,8 @@ public static class BadInputCases
         yield return new("POST /api/batches with a read key", "POST", "/api/batches", Utf8("{\"jobs\":[{\"type\":\"noop\"}]}"), 403, Caller: Caller.Read);
         yield return new("POST /api/dlq/requeue naming another tenant with a submit key", "POST", "/api/dlq/requeue", Utf8("{\"tenant\":\"other\"}"), 403, "tenant", Caller: Caller.Submit);
         yield return new("POST /api/queues/default/pause with a submit key", "POST", "/api/queues/default/pause", null, 403, ContentType: null, Caller: Caller.Submit);
+        yield return new("PUT /api/limits/k with a submit key", "PUT", "/api/limits/k", Utf8("{\"concurrency\":1}"), 403, Caller: Caller.Submit);
+        yield return new("GET /api/limits with a read key", "GET", "/api/limits", null, 403, ContentType: null, Caller: Caller.Read);
         yield return new("GET /api/queues with a read key", "GET", "/api/queues", null, 403, ContentType: null, Caller: Caller.Read);
         yield return new("POST /api/dlq/purge with a read key", "POST", "/api/dlq/purge", Utf8("{}"), 403, Caller: Caller.Read);
         yield return new("POST /api/batches naming another tenant with a submit key", "POST", "/api/batches", Utf8("{\"jobs\":[{\"type\":\"noop\",\"tenant\":\"other\"}]}"), 403, "jobs[0].tenant", Caller: Caller.Submit);
