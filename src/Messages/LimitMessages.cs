@@ -15,6 +15,17 @@ public static class LimitKeys
     public const int MaxLength = 64;
 
     /// <summary>A limit key: 1..64 of letters, digits and <c>_ . : -</c> (it names the limiter's journal).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> QueueKeys = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The limit key of a queue (<c>queue:&lt;name&gt;</c>), one string per queue: a job without a
+    /// <c>limitKey</c> is governed by its queue's limits (<c>PUT /api/queues/{queue}/limits</c>).
+    /// </summary>
+    public static string OfQueue(string queue) => QueueKeys.GetOrAdd(queue, q => "queue:" + q);
+
+    /// <summary>The limit key governing a job: its own, else its queue's.</summary>
+    public static string Of(JobSpec spec) => spec.LimitKey ?? OfQueue(spec.Queue);
+
     public static bool IsValid(string? key) =>
         key is { Length: > 0 and <= MaxLength } && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or ':' or '-');
 }

@@ -25,27 +25,40 @@ public sealed class LimitLeases(IActorRef? limiters, IActorRef self, Func<DateTi
     private readonly Dictionary<string, IActorRef> _limiterOf = new(StringComparer.Ordinal);
     private long _nextRequest;
 
-    /// <summary>Whether a job of <paramref name="key"/> may start now.</summary>
+    /// <summary>
+    /// Whether a job of <paramref name="key"/> may start now: with a lease in hand, or while the key
+    /// is known to have no limits (also after <see cref="UnlimitedFor"/>, until its limiter answers
+    /// the question asked again).
+    /// </summary>
     public bool MayStart(string key) =>
-        limiters is null || (_inHand.TryGetValue(key, out var hand) && hand.Count > 0) || (_unlimitedUntil.TryGetValue(key, out var until) && until > now());
+        limiters is null || (_inHand.TryGetValue(key, out var hand) && hand.Count > 0) || _unlimitedUntil.ContainsKey(key);
 
-    /// <summary>Asks for a lease of every key with pending jobs that has none in hand and no request out; gives back leases no pending job needs.</summary>
-    /// <param name="waiting">each limit key with pending jobs and the spec of the job that would start next.</param>
-    public void Want(IEnumerable<(string Key, Func<JobSpec> Next)> waiting)
+    /// <summary>The key has limits as far as this partition knows (its jobs wait for leases).</summary>
+    public bool IsLimited(string key) => limiters is not null && !_unlimitedUntil.ContainsKey(key);
+
+    /// <summary>The key's jobs start without asking anyone (no limiters, or the key had no limits within <see cref="UnlimitedFor"/>).</summary>
+    public bool IsFree(string key) => limiters is null || (_unlimitedUntil.TryGetValue(key, out var until) && until > now());
+
+    /// <summary>The key needs a lease (or the answer that it has no limits) and no request for one is out, or the last went unanswered for <see cref="AskAgainAfter"/>.</summary>
+    public bool ShouldAsk(string key) =>
+        limiters is not null && !IsFree(key) && !(_inHand.TryGetValue(key, out var hand) && hand.Count > 0)
+        && !(_asked.TryGetValue(key, out var asked) && now() - asked.At < AskAgainAfter);
+
+    /// <summary>Asks the key's limiter for a lease; <paramref name="tokens"/>: the LLM tokens the key's next job is estimated to use.</summary>
+    public void Ask(string key, int tokens)
+    {
+        var id = ++_nextRequest;
+        _asked[key] = (id, now());
+        limiters?.Tell(new AcquireLease(key, id, tokens), self);
+    }
+
+    /// <summary>Gives back the leases in hand of every key not among <paramref name="pending"/> (the keys with pending jobs).</summary>
+    public void KeepOnly(IReadOnlySet<string>? pending)
     {
         if (limiters is null) return;
-        HashSet<string>? keys = null;
-        foreach (var (key, next) in waiting)
-        {
-            (keys ??= new HashSet<string>(StringComparer.Ordinal)).Add(key);
-            if (MayStart(key) || (_asked.TryGetValue(key, out var asked) && now() - asked.At < AskAgainAfter)) continue;
-            var id = ++_nextRequest;
-            _asked[key] = (id, now());
-            limiters.Tell(new AcquireLease(key, id, TokenEstimate.Of(next())), self);
-        }
         foreach (var (key, hand) in _inHand)
         {
-            if (keys?.Contains(key) == true) continue;
+            if (pending?.Contains(key) == true) continue;
             while (hand.Count > 0) limiters.Tell(new ReleaseLease(key, hand.Pop(), 0), self);
         }
     }
@@ -62,6 +75,7 @@ public sealed class LimitLeases(IActorRef? limiters, IActorRef self, Func<DateTi
         if (!_inHand.TryGetValue(g.Key, out var hand)) _inHand[g.Key] = hand = new Stack<string>();
         hand.Push(g.LeaseId);
         _limiterOf[g.Key] = limiter;
+        _unlimitedUntil.Remove(g.Key); // the key has limits now
     }
 
     /// <summary>The key has no limits: its jobs start freely for <see cref="UnlimitedFor"/>.</summary>

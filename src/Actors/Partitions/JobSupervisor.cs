@@ -263,7 +263,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
             SendDemand(force: true);
             return;
         }
-        _leases.Use(State.Find(start.JobId)!.Spec.LimitKey, start.JobId);
+        _leases.Use(LimitKeys.Of(State.Find(start.JobId)!.Spec), start.JobId);
         Commit([start], () => StartRunner(start, grant.Tenant));
         SendDemand(force: true);
     }
@@ -394,20 +394,21 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
     {
         if (_draining) return;
         var state = State;
-        Dictionary<string, (int Count, PartitionState.PendingRun Best)>? limited = null;
+        HashSet<string>? limitedKeys = null;
+        Dictionary<string, int>? waiting = null;
         foreach (var run in state.PendingRuns())
         {
-            if (run.Limit.Length == 0) continue;
-            limited ??= new Dictionary<string, (int, PartitionState.PendingRun)>(StringComparer.Ordinal);
-            limited[run.Limit] = limited.TryGetValue(run.Limit, out var k)
-                ? (k.Count + run.Count, run.Head.Before(k.Best.Head) ? run : k.Best)
-                : (run.Count, run);
+            if (_leases.IsFree(run.Limit)) continue;
+            (limitedKeys ??= new HashSet<string>(StringComparer.Ordinal)).Add(run.Limit);
+            if (_leases.IsLimited(run.Limit))
+                (waiting ??= new Dictionary<string, int>(StringComparer.Ordinal))[run.Limit] = waiting.GetValueOrDefault(run.Limit) + run.Count;
+            if (_leases.ShouldAsk(run.Limit)) _leases.Ask(run.Limit, TokenEstimate.Of(state.Jobs[run.Head.JobId].Spec));
         }
-        if (limited is not null || _hadLimited)
+        if (limitedKeys is not null || _hadLimited)
         {
-            _hadLimited = limited is not null;
-            _metrics.SetLimitWaiting(_partitionId, limited?.ToDictionary(kv => kv.Key, kv => kv.Value.Count, StringComparer.Ordinal));
-            _leases.Want(limited?.Select(kv => (kv.Key, (Func<JobSpec>)(() => state.Jobs[kv.Value.Best.Head.JobId].Spec))) ?? []);
+            _hadLimited = limitedKeys is not null;
+            _metrics.SetLimitWaiting(_partitionId, waiting);
+            _leases.KeepOnly(limitedKeys);
             if (_leases.Asking) Timers.StartSingleTimer("leases", new LeaseCheck(), LimitLeases.AskAgainAfter);
         }
         _demand.Tell(state.TenantHeads(_leases.MayStart), force);

@@ -244,7 +244,7 @@ public sealed record PartitionState(
 
     public static string KindName(FailureKind kind) => kind.ToString().ToLowerInvariant();
 
-    private static PendingKey KeyOf(JobRecord j) => new(j.Spec.Tenant, j.Spec.LimitKey ?? "", j.Spec.Priority, j.Order, j.Id);
+    private static PendingKey KeyOf(JobRecord j) => new(j.Spec.Tenant, LimitKeys.Of(j.Spec), j.Spec.Priority, j.Order, j.Id);
 
     private (PartitionState, JobRecord?) Accept(JobAccepted a)
     {

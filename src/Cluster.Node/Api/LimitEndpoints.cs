@@ -34,12 +34,17 @@ public static class LimitEndpoints
             .Produces(StatusCodes.Status204NoContent).ProducesProblems(404, 503);
     }
 
-    private static async Task<IResult> Put(string key, HttpRequest request, ActorRegistry registry, CancellationToken ct)
+    private static Task<IResult> Put(string key, HttpRequest request, ActorRegistry registry, CancellationToken ct) =>
+        LimitKeys.IsValid(key)
+            ? SetAsync(key, request, registry, ct)
+            : Task.FromResult(new RequestException(400, $"a limit key is 1..{LimitKeys.MaxLength} of letters, digits and _ . : -", "key").ToResult());
+
+    /// <summary>Reads a limits body and sets them for <paramref name="key"/> (the index first, so a key with limits is always listed).</summary>
+    internal static async Task<IResult> SetAsync(string key, HttpRequest request, ActorRegistry registry, CancellationToken ct)
     {
         LimitSpec spec;
         try
         {
-            if (!LimitKeys.IsValid(key)) throw new RequestException(400, $"a limit key is 1..{LimitKeys.MaxLength} of letters, digits and _ . : -", "key");
             using var doc = await BodyReader.ReadJsonAsync(request, MaxBodyBytes, ct);
             spec = Parse(doc.RootElement);
         }
@@ -57,8 +62,7 @@ public static class LimitEndpoints
     private static async Task<IResult> Get(string key, ActorRegistry registry, CancellationToken ct)
     {
         if (!LimitKeys.IsValid(key)) return Problems.NotFound($"no limits for '{key}'");
-        var status = await (await registry.GetAsync<LimiterRegion>(ct)).Ask<LimitStatus>(new GetLimit(key), ClusterEndpoints.AskTimeout, ct);
-        return status.Spec is null ? Problems.NotFound($"no limits for '{key}'") : Results.Json(View(status), ApiJson.Options);
+        return await FindAsync(key, registry, ct) is { } view ? Results.Json(view, ApiJson.Options) : Problems.NotFound($"no limits for '{key}'");
     }
 
     private static async Task<IResult> List(ActorRegistry registry, CancellationToken ct)
@@ -69,9 +73,12 @@ public static class LimitEndpoints
         return Results.Json(new LimitList(statuses.Where(s => s.Spec is not null).Select(View).ToArray()), ApiJson.Options);
     }
 
-    private static async Task<IResult> Delete(string key, ActorRegistry registry, CancellationToken ct)
+    private static Task<IResult> Delete(string key, ActorRegistry registry, CancellationToken ct) =>
+        LimitKeys.IsValid(key) ? DeleteAsync(key, registry, ct) : Task.FromResult(Problems.NotFound($"no limits for '{key}'"));
+
+    /// <summary>Clears the key's limits, then drops it from the index; 404 when it has none.</summary>
+    internal static async Task<IResult> DeleteAsync(string key, ActorRegistry registry, CancellationToken ct)
     {
-        if (!LimitKeys.IsValid(key)) return Problems.NotFound($"no limits for '{key}'");
         var limiters = await registry.GetAsync<LimiterRegion>(ct);
         var before = await limiters.Ask<LimitStatus>(new GetLimit(key), ClusterEndpoints.AskTimeout, ct);
         if (before.Spec is null) return Problems.NotFound($"no limits for '{key}'");
@@ -109,6 +116,13 @@ public static class LimitEndpoints
         if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var n) || n < min || n > max)
             throw new RequestException(400, $"{name} must be a whole number {min}..{max}", name);
         return n;
+    }
+
+    /// <summary>The key's view, or null when it has no limits.</summary>
+    internal static async Task<LimitView?> FindAsync(string key, ActorRegistry registry, CancellationToken ct)
+    {
+        var status = await (await registry.GetAsync<LimiterRegion>(ct)).Ask<LimitStatus>(new GetLimit(key), ClusterEndpoints.AskTimeout, ct);
+        return status.Spec is null ? null : View(status);
     }
 
     private static LimitView View(LimitStatus s) => new(s.Key, s.Spec!.Concurrency, s.Spec.RatePerSecond, s.Spec.RatePerSecond is null ? null : s.Spec.BurstOrDefault,

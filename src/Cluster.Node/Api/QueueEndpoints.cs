@@ -32,6 +32,15 @@ public static class QueueEndpoints
                 Switch(queue, new ResumeQueue(queue), registry, system, options, ct))
             .WithName("resumeQueue").WithSummary("Start the queue's jobs again")
             .Produces<QueueSwitched>().ProducesProblems(404, 503);
+        queues.MapPut("/{queue}/limits", (string queue, HttpRequest request, ActorRegistry registry, JobsOptions options, CancellationToken ct) =>
+                Known(queue, options) is { } unknown ? Task.FromResult(unknown) : LimitEndpoints.SetAsync(LimitKeys.OfQueue(queue), request, registry, ct))
+            .WithName("putQueueLimits").WithSummary("Limits for the queue's jobs that name no limitKey of their own (as PUT /api/limits/{key})")
+            .Accepts<LimitSubmission>("application/json")
+            .Produces<LimitView>().ProducesProblems(400, 404, 409, 413, 415, 503);
+        queues.MapDelete("/{queue}/limits", (string queue, ActorRegistry registry, JobsOptions options, CancellationToken ct) =>
+                Known(queue, options) is { } unknown ? Task.FromResult(unknown) : LimitEndpoints.DeleteAsync(LimitKeys.OfQueue(queue), registry, ct))
+            .WithName("deleteQueueLimits").WithSummary("Remove the queue's limits")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblems(404, 503);
     }
 
     private static async Task<IResult> List(ActorRegistry registry, JobsOptions options, CancellationToken ct)
@@ -40,18 +49,24 @@ public static class QueueEndpoints
         var switches = await board.Ask<QueueSwitches>(GetQueueSwitches.Instance, ClusterEndpoints.AskTimeout, ct);
         var stats = await (await registry.GetAsync<NodeStatsView>(ct)).Ask<NodeStatsList>(GetNodeStats.Instance, ClusterEndpoints.AskTimeout, ct);
         var depths = stats.Nodes.Where(n => !n.Stale).SelectMany(n => n.Stats.Pending).ToArray();
-        var items = options.Partitions.AllQueues.Select(q => new QueueSummary(q,
+        var limits = await Task.WhenAll(options.Partitions.AllQueues.Select(q => LimitEndpoints.FindAsync(LimitKeys.OfQueue(q), registry, ct)));
+        var items = options.Partitions.AllQueues.Select((q, i) => new QueueSummary(q,
             depths.Where(d => d.Queue == q).Sum(d => d.Pending),
             depths.Where(d => d.Queue == q).Sum(d => d.Running),
             switches.Paused.Contains(q),
-            q == PartitionLayout.DefaultQueue ? options.Partitions.Layout.Partitions : options.Partitions.Layout.QueuePartitions)).ToArray();
+            q == PartitionLayout.DefaultQueue ? options.Partitions.Layout.Partitions : options.Partitions.Layout.QueuePartitions,
+            limits[i])).ToArray();
         return Results.Json(new QueueList(items, switches.Version), ApiJson.Options);
     }
 
+    /// <summary>A 404 for a queue that is not configured; null for a known one.</summary>
+    private static IResult? Known(string queue, JobsOptions options) =>
+        options.Partitions.AllQueues.Contains(queue, StringComparer.Ordinal) ? null
+        : Problems.NotFound($"no queue '{queue}'; queues: {string.Join(", ", options.Partitions.AllQueues)}");
+
     private static async Task<IResult> Switch(string queue, object command, ActorRegistry registry, ActorSystem system, JobsOptions options, CancellationToken ct)
     {
-        if (!options.Partitions.AllQueues.Contains(queue, StringComparer.Ordinal))
-            return Problems.NotFound($"no queue '{queue}'; queues: {string.Join(", ", options.Partitions.AllQueues)}");
+        if (Known(queue, options) is { } unknown) return unknown;
         var board = await registry.GetAsync<QueueSwitchRegion>(ct);
         var switches = await board.Ask<QueueSwitches>(command, ClusterEndpoints.AskTimeout, ct);
         var cluster = Cluster.Get(system);

@@ -68,6 +68,33 @@ public sealed class LimitTests(ITestOutputHelper output)
         Assert.Contains("at least one of", err);
     }
 
+    [Fact]
+    public async Task A_queue_s_limits_hold_its_jobs_that_name_no_key_of_their_own()
+    {
+        await using var node = await NodeProcess.StartAsync(TestPaths.NewTempDir("limits-queue"), output);
+        var (status, view, _) = await node.CallAsync(HttpMethod.Put, "/api/queues/default/limits", null, """{"concurrency":1}""");
+        Assert.True(status == HttpStatusCode.OK, $"{status} {view}");
+        Assert.Equal("queue:default", view.GetProperty("key").GetString());
+
+        var ids = new List<string>();
+        for (var i = 0; i < 4; i++) ids.Add(await Submit(node, new { type = "noop", payload = new { delayMs = 200 } }));
+        var jobs = new List<JsonElement>();
+        foreach (var id in ids) jobs.Add(await node.WaitForStatusAsync(id, "completed", TimeSpan.FromSeconds(60)));
+        var spans = jobs.Select(j => (Start: j.GetProperty("startedAt").GetDateTimeOffset(), End: j.GetProperty("completedAt").GetDateTimeOffset()))
+            .OrderBy(s => s.Start).ToArray();
+        for (var i = 1; i < spans.Length; i++) Assert.True(spans[i].Start >= spans[i - 1].End, $"job {i} overlapped job {i - 1}");
+
+        var queues = await Call(node, HttpMethod.Get, "/api/queues", HttpStatusCode.OK);
+        var @default = queues.GetProperty("items").EnumerateArray().Single(q => q.GetProperty("queue").GetString() == "default");
+        Assert.Equal(1, @default.GetProperty("limits").GetProperty("concurrency").GetInt32());
+        (status, _, _) = await node.CallAsync(HttpMethod.Delete, "/api/queues/default/limits", null);
+        Assert.Equal(HttpStatusCode.NoContent, status);
+        queues = await Call(node, HttpMethod.Get, "/api/queues", HttpStatusCode.OK);
+        Assert.Equal(JsonValueKind.Null, queues.GetProperty("items").EnumerateArray().Single(q => q.GetProperty("queue").GetString() == "default")
+            .GetProperty("limits").ValueKind);
+        await Call(node, HttpMethod.Delete, "/api/queues/nope/limits", HttpStatusCode.NotFound);
+    }
+
     internal static async Task Put(NodeProcess node, string key, string body)
     {
         var (status, view, _) = await node.CallAsync(HttpMethod.Put, "/api/limits/" + key, null, body);

@@ -85,8 +85,8 @@ public sealed record StatsSeriesBody(double IntervalSeconds, IReadOnlyList<Stats
 /// <summary>GET /api/queues: each queue; <c>version</c> is the switch board's (it grows with every pause and resume).</summary>
 public sealed record QueueList(IReadOnlyList<QueueSummary> Items, long Version);
 
-/// <summary>One queue: jobs pending and running across the cluster (from the nodes' heartbeats), paused or not, and its partition count.</summary>
-public sealed record QueueSummary(string Queue, int Pending, int Running, bool Paused, int Partitions);
+/// <summary>One queue: jobs pending and running across the cluster (from the nodes' heartbeats), paused or not, its partition count and its limits (null: none).</summary>
+public sealed record QueueSummary(string Queue, int Pending, int Running, bool Paused, int Partitions, LimitView? Limits);
 
 /// <summary>POST /api/queues/{queue}/pause and /resume: the queue's state, and the nodes whose gates confirmed it (a node that did not learns it within the feed's refresh interval).</summary>
 public sealed record QueueSwitched(string Queue, bool Paused, long Version, IReadOnlyList<string> ConfirmedBy, IReadOnlyList<string> Unconfirmed);

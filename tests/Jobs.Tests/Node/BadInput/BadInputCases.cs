@@ -254,6 +254,9 @@ public static class BadInputCases
         yield return new("PUT /api/limits/k: larger than 4 KiB", "PUT", "/api/limits/k", Utf8("{\"concurrency\":1,\"x\":\"" + new string('x', 5000) + "\"}"), 413);
         yield return new("DELETE /api/limits/none: no limits", "DELETE", "/api/limits/none", null, 404, ContentType: null);
         yield return Get("limit with no limits", "/api/limits/none", 404);
+        yield return new("PUT /api/queues/nope/limits: an unknown queue", "PUT", "/api/queues/nope/limits", Utf8("{\"concurrency\":1}"), 404);
+        yield return new("PUT /api/queues/default/limits: concurrency 0", "PUT", "/api/queues/default/limits", Utf8("{\"concurrency\":0}"), 400, "concurrency");
+        yield return new("DELETE /api/queues/default/limits: no limits", "DELETE", "/api/queues/default/limits", null, 404, ContentType: null);
         yield return Post("resume a queue that does not exist", "/api/queues/nope/resume", null, 404);
         yield return Post("requeue an unknown job", "/api/dlq/no-such-job/requeue", null, 404);
         yield return Post("requeue a completed job", "/api/dlq/{seed}/requeue", null, 409);
