@@ -3,11 +3,11 @@ using Jobs.Bench.Scenarios;
 using Results = Jobs.Bench.Results;
 
 // Benchmarks, side by side with Hangfire on the same PostgreSQL (started here, like the tests do).
-// Usage: dotnet run -c Release --project bench -- [all|throughput|http-single|latency|ceiling|failover|backlog|journal-burst|script|idle-watches|freshness|dashboard]
+// Usage: dotnet run -c Release --project bench -- [all|throughput|http-single|latency|ceiling|failover|backlog|journal-burst|script|idle-watches|freshness|dashboard|schedules]
 //        [--runs 3] [--jobs 20000] [--hangfire-jobs 5000] [--capacity 256] [--burst-jobs 100000] [--burst-calls 6,24]
 //        [--script-jobs 200] [--script-batch 2000] [--idle-jobs 5000] [--idle-deps 100] [--idle-settle-s 30] [--idle-window-s 60]
 //        [--http-connections 64] [--http-seconds 10] [--http-rate 2000] [--http-systems sqlite,postgres-1,postgres-3,hangfire] [--fresh-probes 100]
-//        [--dashboard-jobs 1000000] [--dashboard-calls 50] [--compare-node PATH --compare-label NAME]
+//        [--dashboard-jobs 1000000] [--dashboard-calls 50] [--schedules 10000] [--schedule-minutes 2] [--compare-node PATH --compare-label NAME]
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 int Opt(string name, int fallback) => Arg(name) is { } v ? int.Parse(v) : fallback;
@@ -42,10 +42,12 @@ if (httpSystems.Except(HttpSingle.Systems).FirstOrDefault() is { } unknownSystem
 var freshProbes = Opt("--fresh-probes", 100);
 var dashboardJobs = Opt("--dashboard-jobs", 1_000_000);
 var dashboardCalls = Opt("--dashboard-calls", 50);
-var known = new[] { "all", Throughput.Name, Latency.Name, Ceiling.Name, Failover.Name, Backlog.Name, "throughput-cluster", "throughput-postgres", BacklogState.Name, JournalBurst.Name, ScriptJobs.Name, IdleWatches.Name, HttpSingle.Name, Freshness.Name, Dashboard.Name };
+var scheduleCount = Opt("--schedules", 10_000);
+var scheduleMinutes = Opt("--schedule-minutes", 2);
+var known = new[] { "all", Throughput.Name, Latency.Name, Ceiling.Name, Failover.Name, Backlog.Name, "throughput-cluster", "throughput-postgres", BacklogState.Name, JournalBurst.Name, ScriptJobs.Name, IdleWatches.Name, HttpSingle.Name, Freshness.Name, Dashboard.Name, Schedules.Name };
 if (!known.Contains(scenario))
 {
-    Console.Error.WriteLine($"usage: bench [{string.Join('|', known)}] [--runs N] [--jobs N] [--hangfire-jobs N] [--capacity N] [--burst-jobs N] [--burst-calls N,N] [--script-jobs N] [--script-batch N] [--idle-jobs N] [--idle-deps N] [--idle-settle-s N] [--idle-window-s N] [--http-connections N] [--http-seconds N] [--http-rate N] [--http-systems S,S] [--fresh-probes N] [--dashboard-jobs N] [--dashboard-calls N] [--compare-node PATH] [--compare-label NAME]");
+    Console.Error.WriteLine($"usage: bench [{string.Join('|', known)}] [--runs N] [--jobs N] [--hangfire-jobs N] [--capacity N] [--burst-jobs N] [--burst-calls N,N] [--script-jobs N] [--script-batch N] [--idle-jobs N] [--idle-deps N] [--idle-settle-s N] [--idle-window-s N] [--http-connections N] [--http-seconds N] [--http-rate N] [--http-systems S,S] [--fresh-probes N] [--dashboard-jobs N] [--dashboard-calls N] [--schedules N] [--schedule-minutes N] [--compare-node PATH] [--compare-label NAME]");
     return 2;
 }
 bool Runs(string s) => scenario == "all" || scenario == s;
@@ -108,6 +110,11 @@ try
     {
         Console.WriteLine($"dashboard ({dashboardJobs:N0} jobs in the read model, {dashboardCalls} calls each)");
         await Guard(() => Dashboard.Measure(results, pg, dashboardJobs, dashboardCalls));
+    }
+    if (Runs(Schedules.Name)) // once: each run is whole minutes of wall clock
+    {
+        Console.WriteLine($"schedules ({scheduleCount:N0} schedules firing every minute, {scheduleMinutes} minute(s))");
+        await Guard(() => Schedules.Measure(results, pg, scheduleCount, scheduleMinutes));
     }
     if (Runs(JournalBurst.Name))
         for (var r = 0; r < runs; r++)
