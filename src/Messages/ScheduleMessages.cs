@@ -52,6 +52,9 @@ public sealed record GetSchedule(string Tenant, string ScheduleId) : IWithSchedu
 /// <summary>Answered with <see cref="ScheduleList"/>: the tenant's schedules, ordered by id.</summary>
 public sealed record ListSchedules(string Tenant) : IWithScheduleGroup;
 
+/// <summary>Every tenant's schedules in one group (an admin's list without a tenant); answered with <see cref="ScheduleList"/>.</summary>
+public sealed record ListGroupSchedules(int Group) : IJobsMessage;
+
 /// <summary>Answered with <see cref="ScheduleFound"/> or <see cref="ScheduleNotFound"/>.</summary>
 public sealed record PauseSchedule(string Tenant, string ScheduleId) : IWithScheduleGroup;
 

@@ -62,6 +62,7 @@ public sealed class ScheduleGroup : ReceivePersistentActor, IWithTimers
         Command<PutSchedule>(OnPut);
         Command<GetSchedule>(q => Sender.Tell(_state.Find(q.Tenant, q.ScheduleId) is { } s ? new ScheduleFound(View(s)) : new ScheduleNotFound(q.ScheduleId)));
         Command<ListSchedules>(q => Sender.Tell(new ScheduleList(_state.OfTenant(q.Tenant).Select(View).ToArray())));
+        Command<ListGroupSchedules>(_ => Sender.Tell(new ScheduleList(_state.Schedules.Values.Select(View).ToArray())));
         Command<PauseSchedule>(c => Change(c.Tenant, c.ScheduleId, _state.DecidePause(c.Tenant, c.ScheduleId, Now)));
         Command<ResumeSchedule>(c => Change(c.Tenant, c.ScheduleId, _state.DecideResume(c.Tenant, c.ScheduleId, Now)));
         Command<DeleteSchedule>(c =>
@@ -198,8 +199,12 @@ public sealed class ScheduleGroup : ReceivePersistentActor, IWithTimers
 /// <summary>Entity = schedule group = shard, like the partitions: a shard move is a group move.</summary>
 public sealed class ScheduleGroupExtractor : IMessageExtractor
 {
-    public string? EntityId(object message) =>
-        message is IWithScheduleGroup m ? ScheduleKeys.GroupOf(m.Tenant).ToString(CultureInfo.InvariantCulture) : null;
+    public string? EntityId(object message) => message switch
+    {
+        IWithScheduleGroup m => ScheduleKeys.GroupOf(m.Tenant).ToString(CultureInfo.InvariantCulture),
+        ListGroupSchedules g => g.Group.ToString(CultureInfo.InvariantCulture),
+        _ => null,
+    };
 
     public object EntityMessage(object message) => message;
 

@@ -31,7 +31,7 @@ public static partial class ScheduleEndpoints
             .Produces<ScheduleSummary>(StatusCodes.Status201Created).Produces<ScheduleSummary>(StatusCodes.Status200OK)
             .ProducesProblems(400, 403, 409, 413, 415, 503);
         schedules.MapGet("", List).WithName("listSchedules").WithSummary("The tenant's schedules, by id")
-            .WithQuery("tenant", "admin keys only: the schedules of this tenant (default: the key's own)")
+            .WithQuery("tenant", "admin keys only: the schedules of this tenant (default: every tenant's)")
             .Produces<ScheduleSummaryList>().ProducesProblems(503);
         schedules.MapGet("/{id}", Get).WithName("getSchedule").WithSummary("One schedule")
             .WithQuery("tenant", "admin keys only: the schedule of this tenant (default: the key's own)")
@@ -68,12 +68,34 @@ public static partial class ScheduleEndpoints
         };
     }
 
-    private static async Task<IResult> List(HttpContext http, ActorRegistry registry, JobsOptions options, CancellationToken ct) =>
-        await Ask(registry, options, new ListSchedules(Tenant(http)), ct) switch
+    /// <summary>An admin's list of every tenant's schedules holds at most this many (by tenant, then id).</summary>
+    public const int MaxListedAcrossTenants = 10_000;
+
+    private static async Task<IResult> List(HttpContext http, ActorRegistry registry, JobsOptions options, CancellationToken ct)
+    {
+        var caller = http.Principal();
+        if (caller.Role == ApiRole.Admin && http.Request.Query["tenant"].FirstOrDefault() is null or "")
         {
-            ScheduleList l => Results.Json(new { items = l.Items.Select(Public) }, ApiJson.Options),
+            var region = await registry.GetAsync<ScheduleRegion>(ct);
+            ScheduleList[] groups;
+            try
+            {
+                groups = await Task.WhenAll(Enumerable.Range(0, ScheduleKeys.Groups)
+                    .Select(g => region.Ask<ScheduleList>(new ListGroupSchedules(g), options.Node.AskTimeout, ct)));
+            }
+            catch (AskTimeoutException)
+            {
+                return Unexpected(null);
+            }
+            var all = groups.SelectMany(g => g.Items).OrderBy(s => s.Tenant, StringComparer.Ordinal).ThenBy(s => s.Id, StringComparer.Ordinal).ToArray();
+            return Results.Json(new { items = all.Take(MaxListedAcrossTenants).Select(Public), truncated = all.Length > MaxListedAcrossTenants }, ApiJson.Options);
+        }
+        return await Ask(registry, options, new ListSchedules(Tenant(http)), ct) switch
+        {
+            ScheduleList l => Results.Json(new { items = l.Items.Select(Public), truncated = false }, ApiJson.Options),
             var other => Unexpected(other),
         };
+    }
 
     private static Task<IResult> Get(string id, HttpContext http, ActorRegistry registry, JobsOptions options, CancellationToken ct) =>
         One(id, registry, options, new GetSchedule(Tenant(http), id), StatusCodes.Status200OK, ct);

@@ -82,6 +82,7 @@ public sealed class JobsSerializer : SerializerWithStringManifest
         [typeof(PutSchedule)] = "S-PUT1",
         [typeof(GetSchedule)] = "S-GET1",
         [typeof(ListSchedules)] = "S-LIST1",
+        [typeof(ListGroupSchedules)] = "S-LISTG1",
         [typeof(PauseSchedule)] = "S-PAUSE1",
         [typeof(ResumeSchedule)] = "S-RESUME1",
         [typeof(DeleteSchedule)] = "S-DEL1",

@@ -10,11 +10,12 @@ namespace Jobs.Tests.Schedules;
 [Collection(NodeCollection.Name)]
 public sealed class ScheduleApiTests(ITestOutputHelper output)
 {
-    private const string Acme = "acme-submit-key-000001", AcmeRead = "acme-read-key-00000001", Globex = "globex-submit-key-00001";
+    private const string Acme = "acme-submit-key-000001", AcmeRead = "acme-read-key-00000001", Globex = "globex-submit-key-00001",
+        Admin = "ops-admin-key-000000001";
 
     private static Dictionary<string, string> Keys => new()
     {
-        ["JOBS_API_KEYS"] = $"{Acme}:acme:submit;{AcmeRead}:acme:read;{Globex}:globex:submit",
+        ["JOBS_API_KEYS"] = $"{Acme}:acme:submit;{AcmeRead}:acme:read;{Globex}:globex:submit;{Admin}:ops:admin",
     };
 
     private static string Body(string id, string cron, string extra = "") =>
@@ -75,6 +76,13 @@ public sealed class ScheduleApiTests(ITestOutputHelper output)
 
         var list = (await node.CallAsync(HttpMethod.Get, "/api/schedules", AcmeRead)).Body.GetProperty("items");
         Assert.Equal(["nightly"], list.EnumerateArray().Select(s => s.GetProperty("id").GetString()));
+        // an admin without ?tenant= sees every tenant's, by tenant; with it, that tenant's
+        var all = (await node.CallAsync(HttpMethod.Get, "/api/schedules", Admin)).Body;
+        Assert.Equal([("acme", "nightly"), ("globex", "nightly")],
+            all.GetProperty("items").EnumerateArray().Select(s => (s.GetProperty("tenant").GetString(), s.GetProperty("id").GetString())));
+        Assert.False(all.GetProperty("truncated").GetBoolean());
+        Assert.Equal(["globex"], (await node.CallAsync(HttpMethod.Get, "/api/schedules?tenant=globex", Admin)).Body.GetProperty("items")
+            .EnumerateArray().Select(s => s.GetProperty("tenant").GetString()));
 
         Assert.Equal(HttpStatusCode.NoContent, (await node.CallAsync(HttpMethod.Delete, "/api/schedules/nightly", Acme)).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await node.CallAsync(HttpMethod.Get, "/api/schedules/nightly", Acme)).Status);

@@ -41,4 +41,5 @@ public sealed record ScheduleSummary(
     DateTimeOffset? NextRunAt, DateTimeOffset? LastRunAt, string? LastJobId, string Misfire, int MaxCatchUp, int JitterMs, string Node);
 
 /// <summary>The tenant's schedules, by id.</summary>
-public sealed record ScheduleSummaryList(IReadOnlyList<ScheduleSummary> Items);
+/// <summary>GET /api/schedules; truncated: an admin's list of every tenant's schedules held more than 10,000.</summary>
+public sealed record ScheduleSummaryList(IReadOnlyList<ScheduleSummary> Items, bool Truncated);
