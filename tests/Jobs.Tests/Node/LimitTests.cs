@@ -24,6 +24,8 @@ public sealed class LimitTests(ITestOutputHelper output)
         var free = await Submit(node, new { type = "noop" });
         await node.WaitForStatusAsync(free, "completed", TimeSpan.FromSeconds(30));
         Assert.Equal("pending", (await node.GetJobAsync(waiting))!.Value.GetProperty("status").GetString());
+        var metrics = PrometheusText.Parse(await node.Http.GetStringAsync("/metrics"));
+        Assert.Equal(1, PrometheusText.Value(metrics, "jobs_limit_waiting", ("key", "solo")));
         var limits = await Call(node, HttpMethod.Get, "/api/limits", HttpStatusCode.OK);
         var solo = Assert.Single(limits.GetProperty("items").EnumerateArray());
         Assert.Equal(1, solo.GetProperty("held").GetInt32());
