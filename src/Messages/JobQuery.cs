@@ -15,6 +15,12 @@ public sealed record JobQuery
     public string? ScheduleId { get; init; }
     /// <summary>Only failed jobs still in the dead-letter queue, newest failure first.</summary>
     public bool DeadLettersOnly { get; init; }
+    /// <summary>Jobs whose id starts with this text, or one of whose metadata values (<see cref="MetadataValues"/>) is this text.</summary>
+    public string? Search { get; init; }
+    /// <summary>Jobs created (accepted) at or after this time.</summary>
+    public DateTimeOffset? CreatedFrom { get; init; }
+    /// <summary>Jobs created (accepted) before this time.</summary>
+    public DateTimeOffset? CreatedTo { get; init; }
     public int Limit { get; init; } = 50;
     public string? Cursor { get; init; }
 }

@@ -38,6 +38,11 @@ public sealed class FreshJobReadStore(IJobReadStore sql) : IJobReadStore
     public Task<IReadOnlyDictionary<string, JobStatus>> StatusesAsync(IReadOnlyCollection<string> ids, CancellationToken ct = default) =>
         sql.StatusesAsync(ids, ct);
 
+    public Task<JobCounts> CountsAsync(string? tenant, CancellationToken ct = default) => sql.CountsAsync(tenant, ct);
+
+    public Task<BatchPage> ListBatchesAsync(string? tenant, int limit, string? cursor, CancellationToken ct = default) =>
+        sql.ListBatchesAsync(tenant, limit, cursor, ct);
+
     public async Task<JobPage> ListAsync(JobQuery query, DateTimeOffset now, CancellationToken ct = default)
     {
         var page = await sql.ListAsync(query, now, ct);

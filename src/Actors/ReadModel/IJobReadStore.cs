@@ -24,4 +24,10 @@ public interface IJobReadStore
 
     /// <summary>How many of a tenant's batch's jobs the read model has in each status (jobs not projected yet are absent).</summary>
     Task<IReadOnlyDictionary<JobStatus, int>> CountByStatusAsync(string batchId, string tenant, CancellationToken ct = default);
+
+    /// <summary>How many jobs of a tenant (null: of every tenant) are in each status and in the DLQ: maintained counts, no scan.</summary>
+    Task<JobCounts> CountsAsync(string? tenant, CancellationToken ct = default);
+
+    /// <summary>A tenant's batches (null: every tenant's), newest first, keyset paged, with the read model's counts.</summary>
+    Task<BatchPage> ListBatchesAsync(string? tenant, int limit, string? cursor, CancellationToken ct = default);
 }

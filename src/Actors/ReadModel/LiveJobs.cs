@@ -126,6 +126,9 @@ public static class LiveJobs
                    && (Q.Tenant is null || Q.Tenant == job.Spec.Tenant)
                    && (Q.BatchId is null || Q.BatchId == job.BatchId)
                    && (Q.ScheduleId is null || Q.ScheduleId == job.Spec.ScheduleId)
+                   && (Q.CreatedFrom is not { } from || job.CreatedAt >= from)
+                   && (Q.CreatedTo is not { } to || job.CreatedAt < to)
+                   && (Q.Search is not { } text || job.Id.StartsWith(text, StringComparison.Ordinal) || MetadataValues.Contains(job.Spec.Metadata, text))
                    && (Below is not { } below || LiveJobs.Below(Key(Q.DeadLettersOnly, job), job.Id, below.Ticks, below.Id));
         }
     }

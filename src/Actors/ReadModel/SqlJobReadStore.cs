@@ -16,6 +16,11 @@ public sealed record SqlDialect(string Name, string BigInt, string? Prepare, str
 {
     public static readonly SqlDialect Sqlite = new("sqlite", "INTEGER", "PRAGMA journal_mode=WAL;", null);
     public static readonly SqlDialect Postgres = new("postgres", "BIGINT", null, "SELECT pg_advisory_xact_lock(7316257901);");
+
+    /// <summary>Whether <paramref name="column"/> starts with the text of <paramref name="parameter"/> (exactly, character by character).</summary>
+    public string StartsWith(string column, string parameter) => this == Postgres
+        ? $"starts_with({column}, {parameter})"
+        : $"substr({column}, 1, length({parameter})) = {parameter}";
 }
 
 /// <summary>
@@ -23,7 +28,7 @@ public sealed record SqlDialect(string Name, string BigInt, string? Prepare, str
 /// columns it is filtered and sorted on; rows are advanced with the same pure
 /// <see cref="PartitionState.Apply"/> the partitions use.
 /// </summary>
-public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect dialect) : IJobReadStore
+public sealed partial class SqlJobReadStore(Func<DbConnection> connect, SqlDialect dialect) : IJobReadStore
 {
     private readonly LiveRecordCache _live = new();
 
@@ -75,6 +80,8 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
         cmd.CommandText = dialect.SchemaLock + Schema;
         await cmd.ExecuteNonQueryAsync(ct);
         await AddScheduleColumnAsync(c, tx, ct);
+        await AddTotalsTablesAsync(c, tx, ct);
+        await PrepareIdPrefixAsync(c, tx, ct);
         await tx.CommitAsync(ct);
     }
 
@@ -83,13 +90,19 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
     {
         await using var cmd = c.CreateCommand();
         cmd.Transaction = tx;
-        cmd.CommandText = dialect == SqlDialect.Postgres
+        var present = await AnyAsync(cmd, dialect == SqlDialect.Postgres
             ? "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'jobs' AND column_name = 'schedule_id';"
-            : "SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'schedule_id';";
-        var present = Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) > 0;
+            : "SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'schedule_id';", ct);
         cmd.CommandText = (present ? "" : "ALTER TABLE jobs ADD COLUMN schedule_id TEXT NULL; ") +
             "CREATE INDEX IF NOT EXISTS ix_jobs_schedule ON jobs (schedule_id, created_at DESC) WHERE schedule_id IS NOT NULL;";
         await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Whether a <c>SELECT COUNT(*)</c> counts anything.</summary>
+    private static async Task<bool> AnyAsync(DbCommand cmd, string countSql, CancellationToken ct)
+    {
+        cmd.CommandText = countSql;
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) > 0;
     }
 
     public async Task<long> GetOffsetAsync(string projection, CancellationToken ct = default)
@@ -133,6 +146,7 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
             else missing.Add(id);
         }
         foreach (var (id, job) in await LoadAsync(c, tx, missing, ct)) rows[id] = job;
+        var before = rows.ToDictionary(r => r.Key, r => (r.Value, LiveJobs.InDeadLetters(r.Value)), StringComparer.Ordinal);
         var purged = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (_, e) in fresh)
         {
@@ -150,6 +164,7 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
         var offset = fresh.Max(e => e.Offset);
         if (dialect == SqlDialect.Postgres) await UpsertAllAsync((NpgsqlConnection)c, (NpgsqlTransaction)tx, changed, ct);
         else await UpsertEachAsync(c, tx, changed, ct);
+        await WriteTotalsAsync(c, tx, ReadModelTotals.Of(before, changed.Select(r => (r.Job, r.InDlq))), ct);
 
         await using (var off = c.CreateCommand())
         {
@@ -255,7 +270,40 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
 
     public async Task<JobPage> ListAsync(JobQuery q, DateTimeOffset now, CancellationToken ct = default)
     {
+        var limit = Math.Clamp(q.Limit, 1, 1000);
         await using var c = await OpenAsync(ct);
+        List<(JobView View, long Sort)> items;
+        if (q.Search is not { } text) items = await PageAsync(c, q, now, limit, null, ct);
+        else
+        {
+            // Two index-backed halves with the same filters and cursor, merged: ids starting with the
+            // text (a range of the primary key) and jobs with the text as a metadata value (job_meta).
+            items = [];
+            if (JobIdPrefix.IsPossible(text))
+                items.AddRange(await PageAsync(c, q, now, limit, ($"{_idByCodePoint} >= @qlo AND {_idByCodePoint} < @qhi AND " + dialect.StartsWith("id", "@qlo"),
+                    cmd => { AddParameter(cmd, "@qlo", text); AddParameter(cmd, "@qhi", JobIdPrefix.UpperBound(text)); }
+                ), ct));
+            if (text.Length <= MetadataValues.MaxChars)
+                items.AddRange(await PageAsync(c, q, now, limit, ("id IN (SELECT id FROM job_meta WHERE value = @mq)",
+                    cmd => AddParameter(cmd, "@mq", text)), ct));
+            items = items.DistinctBy(i => i.View.Id, StringComparer.Ordinal)
+                .OrderByDescending(i => i.Sort).ThenByDescending(i => i.View.Id, StringComparer.Ordinal)
+                .Take(limit + 1).ToList();
+        }
+        string? next = null;
+        if (items.Count > limit)
+        {
+            items.RemoveAt(items.Count - 1);
+            var last = items[^1];
+            next = JobCursor.Encode(last.Sort, last.View.Id);
+        }
+        return new JobPage(items.Select(i => i.View).ToArray(), next);
+    }
+
+    /// <summary>Up to limit + 1 rows of the query's filters and cursor (plus one more condition), newest first.</summary>
+    private async Task<List<(JobView View, long Sort)>> PageAsync(DbConnection c, JobQuery q, DateTimeOffset now, int limit,
+        (string Where, Action<DbCommand> Parameters)? extra, CancellationToken ct)
+    {
         await using var cmd = c.CreateCommand();
         var where = new List<string>();
         var sortColumn = q.DeadLettersOnly ? "finished_at" : "created_at";
@@ -279,32 +327,37 @@ public sealed class SqlJobReadStore(Func<DbConnection> connect, SqlDialect diale
         AddFilter(where, cmd, "tenant", q.Tenant);
         AddFilter(where, cmd, "batch_id", q.BatchId);
         AddFilter(where, cmd, "schedule_id", q.ScheduleId);
+        if (q.CreatedFrom is { } from)
+        {
+            where.Add("created_at >= @from");
+            AddParameter(cmd, "@from", from.UtcTicks);
+        }
+        if (q.CreatedTo is { } to)
+        {
+            where.Add("created_at < @to");
+            AddParameter(cmd, "@to", to.UtcTicks);
+        }
+        if (extra is { } e)
+        {
+            where.Add(e.Where);
+            e.Parameters(cmd);
+        }
         if (JobCursor.Decode(q.Cursor) is { } cursor)
         {
             where.Add($"({sortColumn} < @ct OR ({sortColumn} = @ct AND id < @cid))");
             AddParameter(cmd, "@ct", cursor.Ticks);
             AddParameter(cmd, "@cid", cursor.Id);
         }
-        var limit = Math.Clamp(q.Limit, 1, 1000);
         cmd.CommandText = $"SELECT record, {sortColumn} FROM jobs {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} " +
                           $"ORDER BY {sortColumn} DESC, id DESC LIMIT {limit + 1};";
         var items = new List<(JobView View, long Sort)>();
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
         {
-            while (await r.ReadAsync(ct))
-            {
-                var job = ReadRecord(r, 0);
-                items.Add((JobViews.Listed(job, now), r.GetInt64(1)));
-            }
+            var job = ReadRecord(r, 0);
+            items.Add((JobViews.Listed(job, now), r.GetInt64(1)));
         }
-        string? next = null;
-        if (items.Count > limit)
-        {
-            items.RemoveAt(items.Count - 1);
-            var last = items[^1];
-            next = JobCursor.Encode(last.Sort, last.View.Id);
-        }
-        return new JobPage(items.Select(i => i.View).ToArray(), next);
+        return items;
     }
 
     public async Task<long> CountAsync(CancellationToken ct = default)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Jobs.Actors.Batches;
 using Jobs.Actors.Hosting;
+using Jobs.Actors.ReadModel;
 using Jobs.Messages;
 using Jobs.Node.Api.Schemas;
 using Jobs.Node.Security;
@@ -20,6 +21,11 @@ public static partial class BatchEndpoints
             .Accepts<BatchSubmission>("application/json")
             .Produces<BatchSummary>(StatusCodes.Status202Accepted).Produces<BatchSummary>(StatusCodes.Status200OK)
             .ProducesProblems(400, 409, 413, 415, 429, 503);
+        app.MapGet("/api/batches", List).WithTags("batches").WithName("listBatches").WithSummary("List batches, newest first, with their counts")
+            .WithQuery("tenant", "admin keys only: the batches of this tenant (default: every tenant's; other keys always see their own)")
+            .WithQuery("limit", "page size (default 50)", Microsoft.OpenApi.JsonSchemaType.Integer, minimum: 1, maximum: 1000)
+            .WithQuery("cursor", "the nextCursor of the previous page, unchanged, with the same tenant")
+            .Produces<BatchList>().ProducesProblems(400);
         app.MapGet("/api/batches/{id}", Get).WithTags("batches").WithName("getBatch").WithSummary("A batch's counts and status")
             .WithQuery("tenant", "admin keys only: the batch of this tenant (default: the key's own)")
             .Produces<BatchSummary>().ProducesProblems(404, 503);
@@ -64,6 +70,27 @@ public static partial class BatchEndpoints
     private static IResult Answer(BatchView view) =>
         Results.Json(Public(view), ApiJson.Options, statusCode: view.Created ? StatusCodes.Status202Accepted : StatusCodes.Status200OK)
             .WithLocation($"/api/batches/{Uri.EscapeDataString(view.Id)}");
+
+    /// <summary>The caller's tenant's batches (an admin's: every tenant's, or the one it names), from the read model's batch table.</summary>
+    private static async Task<IResult> List(HttpContext http, IJobReadStore store, CancellationToken ct)
+    {
+        var q = http.Request.Query;
+        var tenant = http.Principal().ListTenant(q["tenant"].FirstOrDefault() is { Length: > 0 } t ? t : null);
+        var limit = 50;
+        if (q["limit"].FirstOrDefault() is { Length: > 0 } raw && !(int.TryParse(raw, out limit) && limit is >= 1 and <= 1000))
+            return Problems.BadRequest("limit must be an integer 1..1000", "limit");
+        try
+        {
+            var page = await store.ListBatchesAsync(tenant, limit, q["cursor"].FirstOrDefault() is { Length: > 0 } c ? c : null, ct);
+            return Results.Json(new BatchList(
+                page.Items.Select(b => new BatchListItem(b.Id, b.Tenant, b.CreatedAt, b.Total, b.Pending, b.Running, b.Completed, b.Failed, b.Cancelled, b.Status)).ToArray(),
+                page.NextCursor), ApiJson.Options);
+        }
+        catch (Exception e) when (e is ArgumentException { ParamName: "cursor" } or OverflowException)
+        {
+            return Problems.BadRequest("cursor is not one this API returned; start again without it", "cursor");
+        }
+    }
 
     /// <summary>A batch is the caller's tenant's; an admin names another tenant with <c>?tenant=</c>.</summary>
     private static async Task<IResult> Get(string id, HttpContext http, JobClient client, CancellationToken ct)

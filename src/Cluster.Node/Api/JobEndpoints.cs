@@ -21,6 +21,9 @@ public static partial class JobEndpoints
             .WithQuery("status", "pending, scheduled, running, completed, failed or cancelled")
             .WithQuery("type", "a job type").WithQuery("queue", "a queue").WithQuery("batchId", "the jobs of one batch")
             .WithQuery("scheduleId", "the jobs one schedule created")
+            .WithQuery("q", "jobs whose id starts with this text, or with this text as a top-level metadata value (1..256 characters)")
+            .WithQuery("from", $"jobs created at or after this time ({IsoTime.Shape})")
+            .WithQuery("to", $"jobs created before this time ({IsoTime.Shape}); after from")
             .WithListQueries()
             .Produces<JobList>().ProducesProblems(400);
         jobs.MapGet("/{id}", Get).WithName("getJob").WithSummary("One job")
@@ -40,6 +43,10 @@ public static partial class JobEndpoints
         dlq.MapDelete("/{id}", Purge).WithName("purgeJob").WithSummary("Purge a failed job from the dead-letter queue")
             .Produces(StatusCodes.Status204NoContent).ProducesProblems(404, 409, 503);
 
+        app.MapGet("/api/job-counts", Counts).WithTags("jobs").WithName("countJobs")
+            .WithSummary("How many jobs are in each status and in the dead-letter queue (maintained counts, no scan)")
+            .WithQuery("tenant", "admin keys only: this tenant's counts (default: every tenant's; other keys always get their own)")
+            .Produces<JobCountsBody>();
         app.MapGet("/api/types", (Jobs.Actors.Attempts.JobHandlerRegistry h) => Results.Json(new { types = h.Types }, ApiJson.Options))
             .WithTags("jobs").WithName("listJobTypes").WithSummary("The job types this node runs")
             .Produces<JobTypes>();
@@ -114,6 +121,9 @@ public static partial class JobEndpoints
                 Tenant = request.HttpContext.Principal().ListTenant(Nonempty(q["tenant"])),
                 BatchId = Nonempty(q["batchId"]),
                 ScheduleId = Nonempty(q["scheduleId"]),
+                Search = Search(q["q"]),
+                CreatedFrom = Time(q["from"], "from"),
+                CreatedTo = Time(q["to"], "to"),
                 Limit = Limit(q["limit"]),
                 Cursor = Nonempty(q["cursor"]),
             };
@@ -122,8 +132,27 @@ public static partial class JobEndpoints
         {
             return e.ToResult();
         }
+        if (query is { CreatedFrom: { } from, CreatedTo: { } to } && to <= from)
+            return Problems.BadRequest("to must be after from", "to");
         return await Page(store, query, ct);
     }
+
+    private static async Task<IResult> Counts(HttpContext http, IJobReadStore store, CancellationToken ct)
+    {
+        var tenant = http.Principal().ListTenant(Nonempty(http.Request.Query["tenant"]));
+        var c = await store.CountsAsync(tenant, ct);
+        long N(JobStatus s) => c.ByStatus.GetValueOrDefault(s);
+        return Results.Json(new JobCountsBody(tenant, N(JobStatus.Pending), N(JobStatus.Scheduled), N(JobStatus.Running), N(JobStatus.Completed),
+            N(JobStatus.Failed), N(JobStatus.Cancelled), c.DeadLetters, c.Total), ApiJson.Options);
+    }
+
+    private static string? Search(Microsoft.Extensions.Primitives.StringValues v) => Nonempty(v) is { } s
+        ? s.Length <= MetadataValues.MaxChars ? s : throw new RequestException(400, $"q must be 1..{MetadataValues.MaxChars} characters (a job id's start or a metadata value)", "q")
+        : null;
+
+    private static DateTimeOffset? Time(Microsoft.Extensions.Primitives.StringValues v, string name) => Nonempty(v) is { } raw
+        ? IsoTime.TryParse(raw, out var t) ? t : throw new RequestException(400, $"{name} must be a time {IsoTime.Shape}", name)
+        : null;
 
     private static async Task<IResult> ListDeadLetters(HttpRequest request, IJobReadStore store, CancellationToken ct)
     {

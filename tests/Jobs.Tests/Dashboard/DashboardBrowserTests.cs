@@ -129,6 +129,189 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium, ITestOutputH
         Assert.Equal(0, await page.GetByRole(AriaRole.Button).Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^(Requeue|Purge|Cancel)$") }).CountAsync());
     }
 
+    [Fact]
+    public async Task The_jobs_search_by_id_prefix_metadata_value_and_time_range_lists_exactly_the_matching_jobs()
+    {
+        await using var node = await NodeProcess.StartAsync(TestPaths.NewTempDir("dashboard-search"), output);
+        // before the range: plain jobs (ULID ids), a batch's (b-…), jobs by idempotency key (k-…), one with a metadata value
+        var before = new List<string>
+        {
+            Id(await node.SubmitAsync(new { type = "noop" })),
+            Id(await node.SubmitAsync(new { type = "noop", idempotencyKey = "search-1", metadata = new { order = "ord-4711" } })),
+            Id(await node.SubmitAsync(new { type = "noop", idempotencyKey = "search-2" })),
+            Id(await node.SubmitAsync(new { type = "noop", metadata = new { order = "ord-4711", note = "x" } })),
+        };
+        Assert.Equal(HttpStatusCode.Accepted, (await node.CallAsync(HttpMethod.Post, "/api/batches", null, """{"id":"search-batch","jobs":[{"type":"noop"},{"type":"noop"}]}""")).Status);
+        foreach (var id in before) await node.WaitForStatusAsync(id, "completed", ApiDeadline);
+        var inRange = new List<string>();
+        for (var i = 0; i < 3; i++) inRange.Add(Id(await node.SubmitAsync(new { type = "noop", metadata = new { order = "ord-" + i } })));
+        foreach (var id in inRange) await node.WaitForStatusAsync(id, "completed", ApiDeadline);
+        var after = Id(await node.SubmitAsync(new { type = "noop" }));
+
+        // every job with its creation time, from the API without any search: what each search must return
+        var all = (await node.CallAsync(HttpMethod.Get, "/api/jobs?limit=1000", null)).Body.GetProperty("items").EnumerateArray()
+            .Select(j => (Id: Id(j), Created: j.GetProperty("createdAt").GetDateTimeOffset(), Meta: j.GetProperty("metadata"))).ToList();
+        Assert.Equal(10, all.Count);
+
+        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = node.Http.BaseAddress!.ToString(), TimezoneId = "UTC" });
+        var page = await context.NewPageAsync();
+        async Task ExpectRows(IEnumerable<string> expected, string what)
+        {
+            var ids = expected.ToArray();
+            Assert.True(ids.Length > 0 && ids.Length < all.Count, $"{what}: the search must match some jobs and not all");
+            foreach (var id in ids) await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = id, Exact = true })).ToBeVisibleAsync(new() { Timeout = Deadline });
+            await Assertions.Expect(page.Locator("main tbody tr")).ToHaveCountAsync(ids.Length, new() { Timeout = Deadline });
+        }
+
+        // by the start of the id, typed into the search box and sent with Enter
+        await page.GotoAsync("/jobs");
+        var search = page.GetByLabel("id starts with, or metadata value");
+        await search.FillAsync("k-");
+        await search.PressAsync("Enter");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(@"/jobs\?q=k-$"), new() { Timeout = Deadline });
+        await ExpectRows(all.Where(j => j.Id.StartsWith("k-", StringComparison.Ordinal)).Select(j => j.Id), "id prefix k-");
+
+        // by a metadata value
+        await search.FillAsync("ord-4711");
+        await search.PressAsync("Enter");
+        await ExpectRows(all.Where(j => j.Meta.ValueKind == JsonValueKind.Object && j.Meta.GetProperty("order").GetString() == "ord-4711").Select(j => j.Id), "metadata ord-4711");
+
+        // by creation time, from (inclusive) to (exclusive), in milliseconds as the inputs take them
+        var from = Floor(all.Where(j => inRange.Contains(j.Id)).Min(j => j.Created));
+        var to = Floor(all.Where(j => inRange.Contains(j.Id)).Max(j => j.Created)).AddMilliseconds(1);
+        await page.GotoAsync("/jobs");
+        await page.GetByLabel("created from").FillAsync(LocalInput(from));
+        await page.GetByLabel("created before").FillAsync(LocalInput(to));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await ExpectRows(all.Where(j => j.Created >= from && j.Created < to).Select(j => j.Id), "created in the range");
+        Assert.Equal(inRange.Order(), all.Where(j => j.Created >= from && j.Created < to).Select(j => j.Id).Order());
+        Assert.Contains("from=", page.Url);
+        Assert.DoesNotContain(after, await page.Locator("main").InnerTextAsync());
+        await Screenshot(page, "search");
+    }
+
+    [Fact]
+    public async Task The_batches_page_lists_a_batch_with_its_progress_and_every_main_page_fits_a_phone_without_sideways_scrolling()
+    {
+        await using var node = await NodeProcess.StartAsync(TestPaths.NewTempDir("dashboard-phone"), output);
+        const string batchBody = """{"id":"phone-batch","jobs":[{"type":"noop"},{"type":"noop"},{"type":"noop"},{"type":"script","maxAttempts":1,"payload":{"code":"throw new Error('x')"}}]}""";
+        Assert.Equal(HttpStatusCode.Accepted, (await node.CallAsync(HttpMethod.Post, "/api/batches", null, batchBody)).Status);
+        var failed = Id(await node.SubmitAsync(Failing));
+        var done = Id(await node.SubmitAsync(new { type = "script", payload = new { code = "({ a: 'a fairly long value to show on a narrow screen', b: [1, 2, 3] })" }, metadata = new { customer = "acme-corporation-with-a-long-name" } }));
+        await node.WaitForStatusAsync(failed, "failed", ApiDeadline);
+        await node.WaitForStatusAsync(done, "completed", ApiDeadline);
+
+        var page = await chromium.Browser.NewPageAsync(new BrowserNewPageOptions
+        {
+            BaseURL = node.Http.BaseAddress!.ToString(),
+            ViewportSize = new() { Width = 390, Height = 844 },
+            IsMobile = true,
+            HasTouch = true,
+        });
+
+        // the batch list: the batch with its bar and counts (4 of 4 ended, 1 failed)
+        await page.GotoAsync("/batches");
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "phone-batch" });
+        await Assertions.Expect(row.GetByRole(AriaRole.Progressbar)).ToHaveAttributeAsync("aria-valuenow", "4", new() { Timeout = Deadline });
+        await Assertions.Expect(row.GetByRole(AriaRole.Progressbar)).ToHaveAttributeAsync("aria-valuemax", "4");
+        await Assertions.Expect(row).ToContainTextAsync("4 of 4 ended · 1 failed");
+        await Assertions.Expect(row).ToContainTextAsync("completed");
+        await Screenshot(page, "batches-phone");
+        await row.GetByRole(AriaRole.Link, new() { Name = "phone-batch" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Batch phone-batch" })).ToBeVisibleAsync(new() { Timeout = Deadline });
+
+        // each main page, once its data is in: no sideways scroll of the page, and no table scrolling sideways inside it
+        var pages = new (string Path, ILocator Loaded)[]
+        {
+            ("/", page.Locator("#status-counts")),
+            ("/jobs", page.GetByRole(AriaRole.Link, new() { Name = done })),
+            ("/jobs/" + done, page.Locator("#job-result")),
+            ("/dlq", page.GetByRole(AriaRole.Link, new() { Name = failed })),
+            ("/batches", page.GetByRole(AriaRole.Link, new() { Name = "phone-batch" })),
+            ("/batches/phone-batch", page.GetByRole(AriaRole.Progressbar)),
+            ("/cluster", page.GetByRole(AriaRole.Button, new() { Name = "Leave" })),
+            ("/usage", page.GetByText("Total:")),
+        };
+        foreach (var (path, loaded) in pages)
+        {
+            await page.GotoAsync(path);
+            await Assertions.Expect(loaded.First).ToBeVisibleAsync(new() { Timeout = Deadline });
+            var widths = await page.EvaluateAsync<int[]>("() => [innerWidth, document.documentElement.scrollWidth]");
+            var overflowing = await page.EvaluateAsync<string[]>("""
+                () => [...document.querySelectorAll('main .table-wrap, main table, main form, main dl, main .tiles')]
+                        .filter(el => el.scrollWidth > el.clientWidth + 1).map(el => el.tagName + '.' + el.className)
+                """);
+            Assert.True(widths[1] <= widths[0], $"{path}: the page is {widths[1]} px wide on a {widths[0]} px screen");
+            Assert.True(overflowing.Length == 0, $"{path}: scrolls sideways inside {string.Join(", ", overflowing)}");
+        }
+    }
+
+    [Fact]
+    public async Task The_keyboard_alone_skips_to_the_content_reaches_an_action_and_confirms_it_with_the_focus_always_visible()
+    {
+        await using var node = await NodeProcess.StartAsync(TestPaths.NewTempDir("dashboard-keyboard"), output);
+        var requeue = Id(await node.SubmitAsync(Failing));
+        var purge = Id(await node.SubmitAsync(Failing));
+        foreach (var id in new[] { requeue, purge }) await node.WaitForStatusAsync(id, "failed", ApiDeadline);
+
+        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = node.Http.BaseAddress!.ToString(), ColorScheme = ColorScheme.Light });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/dlq");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = requeue })).ToBeVisibleAsync(new() { Timeout = Deadline });
+        var focused = () => page.EvaluateAsync<string>("() => document.activeElement.id || document.activeElement.dataset.key || document.activeElement.textContent");
+        var outline = () => page.EvaluateAsync<string>("() => { const s = getComputedStyle(document.activeElement); return s.outlineStyle + ' ' + s.outlineWidth; }");
+
+        // the first Tab reaches the skip link, visibly; Enter moves to the page's content
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("skip", await focused());
+        Assert.Equal("solid 3px", await outline());
+        await Assertions.Expect(page.Locator("#skip")).ToBeInViewportAsync();
+        await page.Keyboard.PressAsync("Enter");
+        Assert.Equal("page", await focused());
+
+        // Tab on from the content to a job's Requeue button; Enter requeues it (and it runs again)
+        await TabTo(page, "requeue " + requeue);
+        Assert.Equal("solid 3px", await outline());
+        await page.Keyboard.PressAsync("Enter");
+        await Eventually.Until(() => node.GetJobAsync(requeue), j => j is { } v && TestCluster.Events(v).Contains("requeued"), ApiDeadline, "requeued by the keyboard");
+
+        // an action behind a confirmation: the dialog takes the focus on Cancel; Tab, Enter confirms
+        await TabTo(page, "purge " + purge);
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#confirm")).ToBeVisibleAsync(new() { Timeout = Deadline });
+        Assert.Equal("confirm-no", await focused());
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("confirm-yes", await focused());
+        await page.Keyboard.PressAsync("Enter");
+        await Eventually.Until(() => node.GetJobAsync(purge), j => j is { } v && TestCluster.Events(v).Contains("purged"), ApiDeadline, "purged by the keyboard");
+        Assert.DoesNotContain("requeued", TestCluster.Events((await node.GetJobAsync(purge))!.Value));
+
+        // the theme toggle is a button in the header: dark on Enter, whatever the system prefers
+        await page.Locator("#theme").FocusAsync();
+        Assert.Equal("rgb(255, 255, 255)", await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor"));
+        await page.Keyboard.PressAsync("Enter");
+        Assert.Equal("rgb(13, 17, 23)", await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor"));
+        await Assertions.Expect(page.Locator("#theme")).ToHaveAttributeAsync("aria-pressed", "true");
+    }
+
+    /// <summary>Presses Tab until the element with this key has the focus (at most 60 times).</summary>
+    private static async Task TabTo(IPage page, string key)
+    {
+        for (var i = 0; i < 60; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            if (await page.EvaluateAsync<string?>("() => document.activeElement.dataset.key ?? null") == key) return;
+        }
+        throw new Xunit.Sdk.XunitException($"60 presses of Tab did not reach '{key}'");
+    }
+
+    /// <summary>A UTC time as a datetime-local input holds it (the browser drops a zero fraction and zero seconds).</summary>
+    private static string LocalInput(DateTimeOffset t) => t.UtcDateTime.ToString(
+        t.Millisecond != 0 ? "yyyy-MM-dd'T'HH:mm:ss.fff" : t.Second != 0 ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd'T'HH:mm",
+        System.Globalization.CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset Floor(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
+
     private static string Id(JsonElement job) => job.GetProperty("id").GetString()!;
 
     /// <summary>

@@ -52,6 +52,18 @@ public sealed class TenantTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.NotFound, (await Call(HttpMethod.Get, "/api/batches/acme-b1", GlobexRead)).Status);
         Assert.Equal(HttpStatusCode.OK, (await Call(HttpMethod.Get, "/api/batches/acme-b1", AcmeSubmit)).Status);
 
+        // the batch list, the search and the counts per status follow the key's tenant too
+        await Eventually.Until(async () => (await Call(HttpMethod.Get, "/api/batches", AcmeSubmit)).Body.GetProperty("items").GetArrayLength(),
+            n => n == 1, TimeSpan.FromSeconds(20), "acme's batch in acme's batch list");
+        Assert.Equal(0, (await Call(HttpMethod.Get, "/api/batches?tenant=acme", GlobexRead)).Body.GetProperty("items").GetArrayLength());
+        Assert.Equal(1, (await Call(HttpMethod.Get, "/api/batches?tenant=acme", Ops)).Body.GetProperty("items").GetArrayLength());
+        Assert.Equal(0, (await Call(HttpMethod.Get, "/api/jobs?q=" + id, GlobexRead)).Body.GetProperty("items").GetArrayLength());
+        Assert.Equal(1, (await Call(HttpMethod.Get, "/api/jobs?q=" + id, AcmeSubmit)).Body.GetProperty("items").GetArrayLength());
+        var acmeCounts = (await Call(HttpMethod.Get, "/api/job-counts?tenant=globex", AcmeSubmit)).Body;
+        Assert.Equal(("acme", 2L), (acmeCounts.GetProperty("tenant").GetString(), acmeCounts.GetProperty("total").GetInt64()));
+        var globexCounts = (await Call(HttpMethod.Get, "/api/job-counts", GlobexRead)).Body;
+        Assert.Equal(("globex", 0L), (globexCounts.GetProperty("tenant").GetString(), globexCounts.GetProperty("total").GetInt64()));
+
         // the running job is still acme's and still running: globex's cancel changed nothing
         Assert.Contains((await Call(HttpMethod.Get, $"/api/jobs/{id}", AcmeSubmit)).Body.GetProperty("status").GetString(), new[] { "pending", "running" });
         Assert.Equal(HttpStatusCode.Accepted, (await Call(HttpMethod.Post, $"/api/jobs/{id}/cancel", AcmeSubmit)).Status);

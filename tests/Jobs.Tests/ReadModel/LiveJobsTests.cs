@@ -49,6 +49,20 @@ public sealed class LiveJobsTests
     }
 
     [Fact]
+    public void A_search_and_a_time_range_list_exactly_the_live_jobs_the_read_model_would()
+    {
+        var withMeta = PartitionState.Empty.Apply(new JobAccepted("x-1", new JobSpec { Type = "noop", Metadata = """{"order":"o-17","n":3,"deep":{"order":"o-18"}}""" },
+            null, T0.AddSeconds(5))).Job!;
+        var live = new[] { Accepted("ab-1", 1), Accepted("ab-2", 2), Accepted("abc", 3), Accepted("b-ab", 4), withMeta };
+        Assert.Equal(["ab-2", "ab-1"], List(new JobQuery { Search = "ab-" }, Page(null), live).Items.Select(v => v.Id));
+        Assert.Equal(["x-1"], List(new JobQuery { Search = "o-17" }, Page(null), live).Items.Select(v => v.Id));
+        Assert.Equal(["x-1"], List(new JobQuery { Search = "3" }, Page(null), live).Items.Select(v => v.Id));
+        Assert.Empty(List(new JobQuery { Search = "o-18" }, Page(null), live).Items); // nested values are not searchable
+        Assert.Equal(["b-ab", "abc"], List(new JobQuery { CreatedFrom = T0.AddSeconds(3), CreatedTo = T0.AddSeconds(5) }, Page(null), live).Items.Select(v => v.Id));
+        Assert.Equal(["abc"], List(new JobQuery { Search = "abc", CreatedTo = T0.AddSeconds(4) }, Page(null), live).Items.Select(v => v.Id));
+    }
+
+    [Fact]
     public void The_dead_letter_list_shows_a_failed_job_at_once_and_not_once_it_is_purged()
     {
         var failed = Then(Accepted("f", 1), new JobAttemptStarted("f", 1, "n", T0),

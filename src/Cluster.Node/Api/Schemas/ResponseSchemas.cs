@@ -25,6 +25,16 @@ public sealed record BatchSummary(
     string Id, string Tenant, int Total, int Pending, int Running, int Completed, int Failed, int Cancelled,
     string Status, string Node, IReadOnlyList<string> JobIds);
 
+/// <summary>GET /api/batches: a page of batches, newest first, with the read model's counts (pending includes scheduled).</summary>
+public sealed record BatchList(IReadOnlyList<BatchListItem> Items, string? NextCursor);
+
+public sealed record BatchListItem(
+    string Id, string Tenant, DateTimeOffset CreatedAt, int Total, int Pending, int Running, int Completed, int Failed, int Cancelled, string Status);
+
+/// <summary>GET /api/job-counts: jobs per status and in the DLQ, of one tenant or (tenant null) of every tenant.</summary>
+public sealed record JobCountsBody(string? Tenant, long Pending, long Scheduled, long Running, long Completed, long Failed, long Cancelled,
+    long DeadLetters, long Total);
+
 public sealed record JobTypes(IReadOnlyList<string> Types);
 
 public sealed record TenantUsage(string Tenant, string From, string To, IReadOnlyList<UsageDay> Days, UsageTotal Total, UsageLimits Limits);

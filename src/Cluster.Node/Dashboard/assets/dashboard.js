@@ -8,6 +8,7 @@ const page = document.getElementById("page");
 let me = null;          // { tenant, role, keysConfigured }
 let refresh = null;     // the current page's periodic re-read
 let stream = null;      // the job page's event stream
+let rendered = false;   // whether a page was shown since the document loaded
 
 // ---- the API -------------------------------------------------------------------------------
 
@@ -51,7 +52,9 @@ function fill(el, ...children) {
   return el;
 }
 
-const link = (href, text) => h("a", { href, "data-nav": "" }, text);
+const link = (href, text) => h("a", { href, "data-nav": "", "data-key": href }, text);
+/// A button whose focus survives the page's periodic re-read (the new one with the same key takes it).
+const button = (key, text, onclick, cls) => h("button", { type: "button", class: cls, "data-key": key, onclick }, text);
 const status = s => h("span", { class: "status " + s }, s);
 const time = t => t ? new Date(t).toLocaleString() : "";
 const pretty = raw => { try { return JSON.stringify(typeof raw === "string" ? JSON.parse(raw) : raw, null, 2); } catch { return String(raw); } };
@@ -61,7 +64,10 @@ function table(headers, rows, empty = "Nothing here.") {
   if (rows.length === 0) return h("p", { class: "muted" }, empty);
   return h("div", { class: "table-wrap" }, h("table", {},
     h("thead", {}, h("tr", {}, headers.map(x => h("th", { scope: "col", class: x.wide ? "wide" : null }, x.label ?? x)))),
-    h("tbody", {}, rows.map(r => h("tr", {}, r.map((c, i) => h("td", { class: headers[i].wide ? "wide" : (headers[i].mono ? "mono" : null) }, c)))))));
+    h("tbody", {}, rows.map(r => h("tr", {}, r.map((c, i) => h("td", {
+      class: headers[i].wide ? "wide" : (headers[i].mono ? "mono" : null),
+      "data-label": headers[i].label ?? headers[i],   // shown beside each cell where rows stack (narrow screens)
+    }, c)))))));
 }
 
 function show(...children) {
@@ -76,7 +82,13 @@ function confirmThen(text, action) {
   const dialog = document.getElementById("confirm");
   document.getElementById("confirm-text").textContent = text;
   const yes = document.getElementById("confirm-yes"), no = document.getElementById("confirm-no");
-  const done = ok => { dialog.close(); yes.onclick = no.onclick = null; if (ok) action(); };
+  const back = document.activeElement;   // focus returns where the user was
+  const done = ok => {
+    dialog.close(); yes.onclick = no.onclick = dialog.oncancel = null;
+    if (back && back.isConnected) back.focus();
+    if (ok) action();
+  };
+  dialog.oncancel = () => done(false);
   yes.onclick = () => done(true);
   no.onclick = () => done(false);
   dialog.showModal();
@@ -85,7 +97,16 @@ function confirmThen(text, action) {
 
 function every(read) {
   stop();
-  const tick = async () => { if (!document.hidden) await read().catch(() => {}); };
+  const tick = async () => {
+    if (document.hidden || document.getElementById("confirm").open) return;
+    const key = page.contains(document.activeElement) ? document.activeElement.dataset.key : undefined;
+    await read().catch(() => {});
+    // the re-read replaced the rows: the element the keyboard was on gets its focus back
+    if (key && !page.contains(document.activeElement)) {
+      const again = [...page.querySelectorAll("[data-key]")].find(el => el.dataset.key === key);
+      if (again) again.focus();
+    }
+  };
   refresh = setInterval(tick, REFRESH_MS);
 }
 
@@ -128,6 +149,13 @@ async function overview() {
       parts.push(h("h2", {}, "Pending jobs, last hour"), chart(pts.slice(1).map(p => [p.pending]), ["run"], "pending"));
       parts.push(h("h2", {}, "Pending per queue"), table(["queue", "pending"], Object.entries(queues).sort().map(([q, n]) => [q, n]), "No queue has pending jobs."));
     }
+    const counts = await api("/api/job-counts");
+    parts.unshift(h("h2", {}, "Jobs per status" + (counts.tenant ? ` (tenant ${counts.tenant})` : "")),
+      h("div", { class: "tiles", id: "status-counts" },
+        ["pending", "scheduled", "running", "completed", "failed", "cancelled"].map(s =>
+          h("a", { class: "tile", href: "/jobs?status=" + s, "data-key": "count-" + s }, h("div", { class: "v" }, counts[s]), h("div", { class: "k" }, s))),
+        h("a", { class: "tile", href: "/dlq", "data-key": "count-dlq" }, h("div", { class: "v" }, counts.deadLetters), h("div", { class: "k" }, "in the DLQ"))),
+      isAdmin() ? h("h2", {}, "Cluster") : null);
     const recent = await api("/api/jobs?limit=10");
     const failed = await api("/api/dlq?limit=5");
     parts.push(h("h2", {}, "Latest jobs"), jobsTable(recent.items));
@@ -169,46 +197,66 @@ function chart(rows, classes, unit) {
   return svg;
 }
 
-function jobsTable(items, errors = false) {
+function jobsTable(items, errors = false, empty = "No jobs.") {
   return table(
     [{ label: "id", mono: true }, "type", "status", { label: "queue", wide: true }, { label: "tenant", wide: true }, "attempts", errors ? "error" : { label: "created", wide: true }],
     items.map(j => [link("/jobs/" + encodeURIComponent(j.id), j.id), j.type, status(j.status), j.queue, j.tenant,
       `${j.attempts}/${j.maxAttempts}`, errors ? (j.error ? j.error.message : "") : time(j.createdAt)]),
-    "No jobs.");
+    empty);
 }
 
 async function jobs() {
   const q = new URLSearchParams(location.search);
   const field = (name, label, extra = {}) => h("label", {}, label, h("input", { name, value: q.get(name) || "", ...extra }));
+  const when = (name, label) => h("label", {}, label,
+    h("input", { name, type: "datetime-local", step: "0.001", value: localInput(q.get(name)), "data-time": "" }));
   const statusSelect = h("select", { name: "status" }, ["", "pending", "scheduled", "running", "completed", "failed", "cancelled"]
     .map(s => h("option", { value: s, selected: (q.get("status") || "") === s }, s || "any")));
-  const form = h("form", { class: "filters", onsubmit: e => { e.preventDefault(); submitFilters(form); } },
+  const form = h("form", { class: "filters", role: "search", onsubmit: e => { e.preventDefault(); submitFilters(form); } },
+    field("q", "id starts with, or metadata value", { type: "search", maxlength: 256 }),
     h("label", {}, "status", statusSelect), field("type", "type"), field("queue", "queue"),
     isAdmin() ? field("tenant", "tenant") : null, field("batchId", "batch"),
-    field("q", "job id", { placeholder: "open by id" }),
+    when("from", "created from"), when("to", "created before"),
     h("button", { type: "submit", class: "primary" }, "Filter"));
   const list = h("div", {});
   const more = h("div", { class: "actions" });
   show(h("h1", {}, "Jobs"), form, list, more);
-  if (q.get("q")) { go("/jobs/" + encodeURIComponent(q.get("q"))); return; }
   const params = new URLSearchParams();
-  for (const k of ["status", "type", "queue", "tenant", "batchId", "cursor"]) if (q.get(k)) params.set(k, q.get(k));
+  for (const k of ["q", "status", "type", "queue", "tenant", "batchId", "from", "to", "cursor"]) if (q.get(k)) params.set(k, q.get(k));
   params.set("limit", "50");
+  const searched = params.has("q") || params.has("from") || params.has("to");
+  await paged(list, more, "/api/jobs", "/jobs", params, items => jobsTable(items, false, searched ? "No job matches." : "No jobs."));
+}
+
+/// A keyset-paged list: the API's page shown by render, a link to the next one; the first page is re-read every two seconds.
+async function paged(list, more, apiPath, pagePath, params, render) {
   const read = async () => {
-    const page = await api("/api/jobs?" + params);
-    fill(list, jobsTable(page.items));
+    const page = await api(apiPath + "?" + params);
+    fill(list, render(page.items));
     fill(more, page.nextCursor
-      ? link(`/jobs?${new URLSearchParams({ ...Object.fromEntries(params), cursor: page.nextCursor })}`, "Next page")
+      ? link(`${pagePath}?${new URLSearchParams({ ...Object.fromEntries(params), cursor: page.nextCursor })}`, "Next page")
       : h("span", { class: "muted" }, "End of list."));
   };
   await read().catch(e => fill(list, problem(e)));
-  if (!q.get("cursor")) every(read);
+  if (!params.has("cursor")) every(read);
 }
 
+/// An ISO time from the URL as a datetime-local input's value (local time, milliseconds).
+function localInput(iso) {
+  if (!iso) return "";
+  const d = new Date(iso);
+  if (isNaN(d)) return "";
+  const pad = (n, w = 2) => String(n).padStart(w, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+/// The form's fields as the page's query (empty ones left out; local times sent as ISO UTC).
 function submitFilters(form) {
-  const data = new FormData(form);
   const params = new URLSearchParams();
-  for (const [k, v] of data) if (v) params.set(k, v);
+  for (const el of form.elements) {
+    if (!el.name || !el.value) continue;
+    params.set(el.name, el.dataset.time !== undefined ? new Date(el.value).toISOString() : el.value);
+  }
   go(location.pathname + (params.size ? "?" + params : ""));
 }
 
@@ -220,10 +268,10 @@ async function job(id) {
     const actions = [];
     if (canAct()) {
       if (["pending", "scheduled", "running"].includes(j.status))
-        actions.push(h("button", { type: "button", onclick: () => act(`/api/jobs/${encodeURIComponent(id)}/cancel`, "POST", read) }, "Cancel"));
+        actions.push(button("cancel", "Cancel", () => act(`/api/jobs/${encodeURIComponent(id)}/cancel`, "POST", read)));
       if (j.status === "failed") {
-        actions.push(h("button", { type: "button", class: "primary", onclick: () => act(`/api/dlq/${encodeURIComponent(id)}/requeue`, "POST", read) }, "Requeue"));
-        actions.push(h("button", { type: "button", class: "danger", onclick: () => confirmThen(`Purge job ${id} from the dead-letter queue?`, () => act(`/api/dlq/${encodeURIComponent(id)}`, "DELETE", read)) }, "Purge"));
+        actions.push(button("requeue", "Requeue", () => act(`/api/dlq/${encodeURIComponent(id)}/requeue`, "POST", read), "primary"));
+        actions.push(button("purge", "Purge", () => confirmThen(`Purge job ${id} from the dead-letter queue?`, () => act(`/api/dlq/${encodeURIComponent(id)}`, "DELETE", read)), "danger"));
       }
     }
     const progress = j.progress ? h("div", { id: "progress" },
@@ -313,8 +361,8 @@ async function dlq() {
     fill(list, table([{ label: "id", mono: true }, "type", { label: "tenant", wide: true }, "failed", "error", canAct() ? "" : null].filter(x => x !== null),
       failed.items.map(j => [link("/jobs/" + encodeURIComponent(j.id), j.id), j.type, j.tenant, time(j.completedAt), j.error ? j.error.message : "",
         canAct() ? h("span", { class: "actions" },
-          h("button", { type: "button", onclick: () => act(`/api/dlq/${encodeURIComponent(j.id)}/requeue`, "POST", read) }, "Requeue"),
-          h("button", { type: "button", class: "danger", onclick: () => confirmThen(`Purge job ${j.id}?`, () => act(`/api/dlq/${encodeURIComponent(j.id)}`, "DELETE", read)) }, "Purge")) : null]
+          button("requeue " + j.id, "Requeue", () => act(`/api/dlq/${encodeURIComponent(j.id)}/requeue`, "POST", read)),
+          button("purge " + j.id, "Purge", () => confirmThen(`Purge job ${j.id}?`, () => act(`/api/dlq/${encodeURIComponent(j.id)}`, "DELETE", read)), "danger")) : null]
         .filter((_, i) => canAct() || i < 5)),
       "The dead-letter queue is empty."));
   };
@@ -352,29 +400,45 @@ function bulkForm(note, after) {
 }
 
 async function batches() {
-  const form = h("form", { class: "filters", onsubmit: e => { e.preventDefault(); const id = new FormData(form).get("id"); if (id) go("/batches/" + encodeURIComponent(id)); } },
+  const q = new URLSearchParams(location.search);
+  const open = h("form", { class: "filters", onsubmit: e => { e.preventDefault(); const id = new FormData(open).get("id"); if (id) go("/batches/" + encodeURIComponent(id)); } },
     h("label", {}, "batch id", h("input", { name: "id", required: true })),
-    h("button", { type: "submit", class: "primary" }, "Open"));
+    h("button", { type: "submit" }, "Open"));
   const list = h("div", {});
-  show(h("h1", {}, "Batches"), form, h("h2", {}, "Jobs in batches, newest first"), list);
-  try {
-    const page = await api("/api/jobs?limit=200");
-    const ids = [...new Set(page.items.filter(j => j.batchId).map(j => j.batchId))];
-    fill(list, ids.length ? h("ul", {}, ids.map(id => h("li", {}, link("/batches/" + encodeURIComponent(id), id)))) : h("p", { class: "muted" }, "No recent batches."));
-  } catch (e) {
-    fill(list, problem(e));
-  }
+  const more = h("div", { class: "actions" });
+  show(h("h1", {}, "Batches"), open, list, more);
+  const params = new URLSearchParams({ limit: "50" });
+  for (const k of ["tenant", "cursor"]) if (q.get(k)) params.set(k, q.get(k));
+  await paged(list, more, "/api/batches", "/batches", params, items =>
+    table([{ label: "batch", mono: true }, { label: "tenant", wide: true }, "progress", "jobs", "status", { label: "created", wide: true }],
+      items.map(b => [link("/batches/" + encodeURIComponent(b.id) + (b.tenant !== (me && me.tenant) ? "?tenant=" + encodeURIComponent(b.tenant) : ""), b.id),
+        b.tenant, progressBar(b), batchCounts(b), status(b.status), time(b.createdAt)]),
+      "No batches."));
 }
+
+/// A batch's jobs as one bar: completed, failed, running, the rest pending.
+function progressBar(b) {
+  const pct = n => b.total ? 100 * n / b.total : 0;
+  const ended = b.completed + b.failed + b.cancelled;
+  return h("div", { class: "bar", role: "progressbar", "aria-valuemin": 0, "aria-valuemax": b.total, "aria-valuenow": ended,
+      "aria-label": `${ended} of ${b.total} ended: ${b.completed} completed, ${b.failed} failed, ${b.cancelled} cancelled, ${b.running} running` },
+    sized(h("span", { class: "done" }), pct(b.completed)), sized(h("span", { class: "fail" }), pct(b.failed)),
+    sized(h("span", { class: "gone" }), pct(b.cancelled)), sized(h("span", { class: "run" }), pct(b.running)));
+}
+
+const batchCounts = b => `${b.completed + b.failed + b.cancelled} of ${b.total} ended` +
+  (b.failed ? ` · ${b.failed} failed` : "") + (b.running ? ` · ${b.running} running` : "");
 
 async function batch(id) {
   const view = h("div", {});
   show(h("h1", {}, "Batch ", h("span", { class: "mono" }, id)), view);
   const read = async () => {
-    const [b, page] = await Promise.all([api("/api/batches/" + encodeURIComponent(id)), api("/api/jobs?limit=100&batchId=" + encodeURIComponent(id))]);
-    const pct = n => b.total ? 100 * n / b.total : 0;
-    fill(view, 
-      h("div", { class: "bar", role: "img", "aria-label": `${b.completed} completed, ${b.failed} failed, ${b.running} running of ${b.total}` },
-        sized(h("span", { class: "done" }), pct(b.completed)), sized(h("span", { class: "fail" }), pct(b.failed)), sized(h("span", { class: "run" }), pct(b.running))),
+    const tenant = new URLSearchParams(location.search).get("tenant");
+    const scope = tenant ? "tenant=" + encodeURIComponent(tenant) : "";
+    const [b, page] = await Promise.all([api(`/api/batches/${encodeURIComponent(id)}?${scope}`),
+      api(`/api/jobs?limit=100&batchId=${encodeURIComponent(id)}&${scope}`)]);
+    fill(view,
+      progressBar(b), h("p", { class: "muted" }, batchCounts(b)),
       h("div", { class: "tiles" }, tile("status", b.status), tile("total", b.total), tile("pending", b.pending), tile("running", b.running),
         tile("completed", b.completed), tile("failed", b.failed), tile("cancelled", b.cancelled)),
       h("h2", {}, "Jobs"), jobsTable(page.items));
@@ -401,8 +465,8 @@ async function cluster() {
             n ? `${Math.round((Date.now() - new Date(n.lastHeartbeat)) / 1000)} s ago${n.stale ? " (stale)" : ""}` : "",
             (shards[m.address] || []).join(" "),
             h("span", { class: "actions" },
-              h("button", { type: "button", onclick: () => confirmThen(`Ask ${m.address} to leave the cluster? Its running jobs finish first.`, () => member("/api/cluster/leave", m.address, read)) }, "Leave"),
-              h("button", { type: "button", class: "danger", onclick: () => confirmThen(`Mark ${m.address} down now? Its running jobs run again elsewhere.`, () => member("/api/cluster/down", m.address, read)) }, "Down"))];
+              button("leave " + m.address, "Leave", () => confirmThen(`Ask ${m.address} to leave the cluster? Its running jobs finish first.`, () => member("/api/cluster/leave", m.address, read))),
+              button("down " + m.address, "Down", () => confirmThen(`Mark ${m.address} down now? Its running jobs run again elsewhere.`, () => member("/api/cluster/down", m.address, read)), "danger"))];
         })));
   };
   await read().catch(e => fill(view, problem(e)));
@@ -494,14 +558,41 @@ async function render() {
   document.getElementById("logout").hidden = !(me && me.keysConfigured);
   for (const [pattern, view] of routes) {
     const m = pattern.exec(path);
-    if (m) { await view(...m.slice(1).map(decodeURIComponent)); page.focus({ preventScroll: true }); return; }
+    if (m) {
+      await view(...m.slice(1).map(decodeURIComponent));
+      // a page opened inside the app puts the focus on its content; a page loaded afresh leaves it at the
+      // document's start, so the first Tab reaches the skip link
+      if (rendered) page.focus({ preventScroll: true });
+      rendered = true;
+      return;
+    }
   }
   show(h("p", {}, "No such page."));
 }
 
+// ---- light and dark: the system's choice until the toggle picks one (kept in this browser) ----
+
+const THEME = "jobs.theme";
+const themeButton = document.getElementById("theme");
+
+function applyTheme() {
+  const chosen = localStorage.getItem(THEME);
+  if (chosen) document.documentElement.dataset.theme = chosen; else delete document.documentElement.dataset.theme;
+  const dark = chosen ? chosen === "dark" : matchMedia("(prefers-color-scheme: dark)").matches;
+  themeButton.setAttribute("aria-pressed", String(dark));
+}
+themeButton.addEventListener("click", () => {
+  localStorage.setItem(THEME, themeButton.getAttribute("aria-pressed") === "true" ? "light" : "dark");
+  applyTheme();
+});
+matchMedia("(prefers-color-scheme: dark)").addEventListener("change", applyTheme);
+applyTheme();
+
+document.getElementById("skip").addEventListener("click", e => { e.preventDefault(); page.focus(); });
+
 document.addEventListener("click", e => {
   const a = e.target.closest("a[href]");
-  if (!a || a.origin !== location.origin || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+  if (!a || a.id === "skip" || a.origin !== location.origin || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
   e.preventDefault();
   go(a.pathname + a.search);
 });

@@ -229,6 +229,20 @@ public static class BadInputCases
         yield return Get("actors depth past int", "/api/actors?depth=99999999999");
         yield return Get("actors depth 1.5", "/api/actors?depth=1.5");
         yield return Get("sharding region unknown", "/api/cluster/sharding?region=nope", 404);
+        yield return Get("q over 256 characters", "/api/jobs?q=" + new string('q', 257), field: "q");
+        yield return Get("q given twice", "/api/jobs?q=a&q=b", field: "q");
+        yield return Get("from a word", "/api/jobs?from=yesterday", field: "from");
+        yield return Get("from a day without a time", "/api/jobs?from=2030-01-01", field: "from");
+        yield return Get("from month 13", "/api/jobs?from=2030-13-01T00:00Z", field: "from");
+        yield return Get("from a number", "/api/jobs?from=1700000000", field: "from");
+        yield return Get("to a culture's form", "/api/jobs?to=1/2/2030", field: "to");
+        yield return Get("to before from", "/api/jobs?from=2030-01-02T00:00Z&to=2030-01-01T00:00Z", field: "to");
+        yield return Get("to equal to from", "/api/jobs?from=2030-01-01T00:00Z&to=2030-01-01T00:00Z", field: "to");
+        yield return Get("batches limit 0", "/api/batches?limit=0", field: "limit");
+        yield return Get("batches limit a word", "/api/batches?limit=many", field: "limit");
+        yield return Get("batches cursor not one the API returned", "/api/batches?cursor=" + Cursor("12:no-slash"), field: "cursor");
+        yield return Get("batches cursor not base64", "/api/batches?cursor=%25%25", field: "cursor");
+        yield return Get("batches cursor whose number overflows", "/api/batches?cursor=" + Cursor("99999999999999999999:t/b"), field: "cursor");
         yield return Get("limit given twice", "/api/jobs?limit=1&limit=x", field: "limit");
         yield return Get("status given twice", "/api/jobs?status=pending&status=failed", field: "status");
         yield return Get("dlq cursor given twice", "/api/dlq?cursor=a&cursor=b", field: "cursor");
@@ -316,7 +330,8 @@ public static class BadInputCases
         yield return new("DELETE /api/jobs/{seed}: method not allowed", "DELETE", "/api/jobs/{seed}", null, 405, ContentType: null);
         yield return new("GET /api/jobs/{seed}/cancel: method not allowed", "GET", "/api/jobs/{seed}/cancel", null, 405, ContentType: null);
         yield return new("PATCH /api/batches/{batch}: method not allowed", "PATCH", "/api/batches/{batch}", Utf8("{}"), 405);
-        yield return new("GET /api/batches: method not allowed", "GET", "/api/batches", null, 405, ContentType: null);
+        yield return new("DELETE /api/batches: method not allowed", "DELETE", "/api/batches", null, 405, ContentType: null);
+        yield return new("POST /api/job-counts: method not allowed", "POST", "/api/job-counts", Utf8("{}"), 405);
         yield return new("POST /api/types: method not allowed", "POST", "/api/types", Utf8("{}"), 405);
         yield return new("DELETE /api/cluster: method not allowed", "DELETE", "/api/cluster", null, 405, ContentType: null);
         yield return new("GET /api/cluster/leave: method not allowed", "GET", "/api/cluster/leave", null, 405, ContentType: null);
@@ -339,6 +354,8 @@ public static class BadInputCases
     {
         yield return new("GET /api/jobs without a key", "GET", "/api/jobs", null, 401, ContentType: null, Caller: Caller.NoKey);
         yield return new("GET /api/jobs with an unknown key", "GET", "/api/jobs", null, 401, ContentType: null, Caller: Caller.UnknownKey);
+        yield return new("GET /api/batches without a key", "GET", "/api/batches", null, 401, ContentType: null, Caller: Caller.NoKey);
+        yield return new("GET /api/job-counts without a key", "GET", "/api/job-counts", null, 401, ContentType: null, Caller: Caller.NoKey);
         yield return new("GET /api/jobs with a Basic header", "GET", "/api/jobs", null, 401, ContentType: null, Caller: Caller.Malformed);
         yield return new("POST /api/jobs without a key", "POST", "/api/jobs", Utf8("{\"type\":\"noop\"}"), 401, Caller: Caller.NoKey);
         yield return new("POST /api/jobs with an unknown key", "POST", "/api/jobs", Utf8("{\"type\":\"noop\"}"), 401, Caller: Caller.UnknownKey);
