@@ -17,7 +17,7 @@ public static class DashboardEndpoints
         "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
     /// <summary>The page paths the shell answers.</summary>
-    public static readonly string[] Pages = ["/", "/login", "/jobs", "/jobs/{id}", "/dlq", "/batches", "/batches/{id}", "/cluster", "/usage"];
+    public static readonly string[] Pages = ["/", "/login", "/jobs", "/jobs/{id}", "/dlq", "/batches", "/batches/{id}", "/schedules", "/queues", "/limits", "/cluster", "/usage"];
 
     public const string AssetPrefix = "/ui/";
 

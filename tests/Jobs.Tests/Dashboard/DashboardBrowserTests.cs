@@ -294,6 +294,48 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium, ITestOutputH
         await Assertions.Expect(page.Locator("#theme")).ToHaveAttributeAsync("aria-pressed", "true");
     }
 
+    [Fact]
+    public async Task The_schedules_queues_and_limits_pages_show_them_and_their_buttons_pause_a_schedule_and_a_queue_and_set_and_remove_limits()
+    {
+        await using var node = await NodeProcess.StartAsync(TestPaths.NewTempDir("dashboard-control"), output, new Dictionary<string, string> { ["JOBS_QUEUES"] = "gpu" });
+        Assert.Equal(HttpStatusCode.Created, (await node.CallAsync(HttpMethod.Post, "/api/schedules", null,
+            """{"id":"hourly","cron":"0 * * * *","job":{"type":"noop"}}""")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await node.CallAsync(HttpMethod.Put, "/api/limits/openai", null, """{"concurrency":2}""")).Status);
+        var page = await chromium.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = node.Http.BaseAddress!.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
+
+        // schedules: the row, and Pause pauses it
+        await page.GotoAsync("/schedules");
+        var schedule = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "hourly" });
+        await Assertions.Expect(schedule).ToContainTextAsync("0 * * * * (UTC)", new() { Timeout = Deadline });
+        await schedule.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
+        await Assertions.Expect(schedule).ToContainTextAsync("paused", new() { Timeout = Deadline });
+        Assert.True((await node.CallAsync(HttpMethod.Get, "/api/schedules/hourly", null)).Body.GetProperty("paused").GetBoolean());
+
+        // queues: gpu paused through the confirmation
+        await page.GotoAsync("/queues");
+        var gpu = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "gpu" });
+        await gpu.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync(new() { Timeout = Deadline });
+        await page.Locator("#confirm-yes").ClickAsync();
+        await Assertions.Expect(gpu.GetByRole(AriaRole.Button, new() { Name = "Resume" })).ToBeVisibleAsync(new() { Timeout = Deadline });
+        var queues = (await node.CallAsync(HttpMethod.Get, "/api/queues", null)).Body.GetProperty("items").EnumerateArray().ToArray();
+        Assert.True(queues.Single(q => q.GetProperty("queue").GetString() == "gpu").GetProperty("paused").GetBoolean());
+        Assert.False(queues.Single(q => q.GetProperty("queue").GetString() == "default").GetProperty("paused").GetBoolean());
+
+        // limits: the existing key, a new one set by the form, the existing one removed
+        await page.GotoAsync("/limits");
+        var openai = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "openai" });
+        await Assertions.Expect(openai).ToBeVisibleAsync(new() { Timeout = Deadline });
+        await page.GetByLabel("key", new() { Exact = true }).FillAsync("tpm");
+        await page.GetByLabel("tokens per minute").FillAsync("90000");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Set" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "tpm" })).ToContainTextAsync("90000", new() { Timeout = Deadline });
+        Assert.Equal(90000, (await node.CallAsync(HttpMethod.Get, "/api/limits/tpm", null)).Body.GetProperty("tokensPerMinute").GetInt32());
+        await openai.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await page.Locator("#confirm-yes").ClickAsync();
+        await Assertions.Expect(openai).ToHaveCountAsync(0, new() { Timeout = Deadline });
+        Assert.Equal(HttpStatusCode.NotFound, (await node.CallAsync(HttpMethod.Get, "/api/limits/openai", null)).Status);
+    }
+
     /// <summary>Presses Tab until the element with this key has the focus (at most 60 times).</summary>
     private static async Task TabTo(IPage page, string key)
     {

@@ -507,6 +507,88 @@ async function usage() {
   }
 }
 
+async function schedules() {
+  const view = h("div", {});
+  show(h("h1", {}, "Schedules"), view);
+  const act = (s, what) => api(`/api/schedules/${encodeURIComponent(s.id)}${what === "delete" ? "" : "/" + what}${isAdmin() ? "?tenant=" + encodeURIComponent(s.tenant) : ""}`,
+    { method: what === "delete" ? "DELETE" : "POST" }).then(read, e => view.prepend(problem(e)));
+  const read = async () => {
+    const list = await api("/api/schedules");
+    fill(view,
+      list.truncated ? h("p", { class: "muted" }, "Only the first 10,000 schedules are shown.") : null,
+      table(["id", "tenant", "cron", { label: "job", wide: true }, "state", "next run", { label: "last run", wide: true }, ""],
+        list.items.map(s => [s.id, s.tenant, `${s.cron} (${s.timeZone})`, s.job.type, s.paused ? "paused" : "firing", time(s.nextRunAt),
+          s.lastJobId ? link("/jobs/" + encodeURIComponent(s.lastJobId), time(s.lastRunAt)) : "",
+          canAct() ? h("span", { class: "actions" },
+            s.paused ? button("resume " + s.tenant + "/" + s.id, "Resume", () => act(s, "resume"))
+                     : button("pause " + s.tenant + "/" + s.id, "Pause", () => act(s, "pause")),
+            button("delete " + s.tenant + "/" + s.id, "Delete", () => confirmThen(`Delete schedule ${s.id} of ${s.tenant}? The jobs it created stay.`, () => act(s, "delete")), "danger"))
+            : ""]),
+        "No schedules."));
+  };
+  await read().catch(e => fill(view, problem(e)));
+  every(read);
+}
+
+/// A key's limits as text: "concurrency 4 · 2/s (burst 2) · 90000 tokens/min".
+const limitText = l => l ? [l.concurrency != null ? `concurrency ${l.concurrency}` : null, l.ratePerSecond != null ? `${l.ratePerSecond}/s (burst ${l.burst})` : null,
+  l.tokensPerMinute != null ? `${l.tokensPerMinute} tokens/min` : null].filter(Boolean).join(" · ") + ` · ${l.held} held, ${l.waiting} waiting` : "none";
+
+async function queues() {
+  const view = h("div", {});
+  show(h("h1", {}, "Queues"), view);
+  if (!isAdmin()) { fill(view, h("p", { class: "muted" }, "Queues are shown to admin keys.")); return; }
+  const switchQueue = (q, what) => api(`/api/queues/${encodeURIComponent(q)}/${what}`, { method: "POST" }).then(read, e => view.prepend(problem(e)));
+  const read = async () => {
+    const list = await api("/api/queues");
+    fill(view,
+      table(["queue", "pending", "running", "state", { label: "limits", wide: true }, "partitions", ""],
+        list.items.map(q => [q.queue, q.pending, q.running, q.paused ? "paused" : "running", limitText(q.limits), q.partitions,
+          q.paused ? button("resume " + q.queue, "Resume", () => switchQueue(q.queue, "resume"))
+                   : button("pause " + q.queue, "Pause", () => confirmThen(`Pause queue ${q.queue}? No node starts its jobs until it is resumed; running ones finish.`,
+                       () => switchQueue(q.queue, "pause")), "danger")])),
+      h("p", { class: "muted" }, "Pending and running come from the nodes' heartbeats; a paused queue still accepts jobs."));
+  };
+  await read().catch(e => fill(view, problem(e)));
+  every(read);
+}
+
+async function limits() {
+  const view = h("div", {});
+  const note = h("p", { "aria-live": "polite" });
+  if (!isAdmin()) { show(h("h1", {}, "Limits"), h("p", { class: "muted" }, "Limits are shown to admin keys.")); return; }
+  const number = name => h("input", { name, inputmode: "decimal", size: 8 });
+  const form = h("form", { class: "filters", "aria-label": "set a key's limits" },
+    h("label", {}, "key", h("input", { name: "key", required: true, size: 12 })),
+    h("label", {}, "concurrency", number("concurrency")), h("label", {}, "per second", number("ratePerSecond")),
+    h("label", {}, "burst", number("burst")), h("label", {}, "tokens per minute", number("tokensPerMinute")),
+    h("button", { type: "submit", class: "primary" }, "Set"), note);
+  form.addEventListener("submit", async e => {
+    e.preventDefault();
+    const body = {};
+    for (const k of ["concurrency", "ratePerSecond", "burst", "tokensPerMinute"]) if (form.elements[k].value) body[k] = Number(form.elements[k].value);
+    try {
+      await api("/api/limits/" + encodeURIComponent(form.elements.key.value.trim()), { method: "PUT", body });
+      fill(note, `Limits of ${form.elements.key.value.trim()} set.`);
+      await read();
+    } catch (err) {
+      fill(note, problem(err));
+    }
+  });
+  const read = async () => {
+    const list = await api("/api/limits");
+    fill(view,
+      table(["key", "concurrency", "per second", "burst", "tokens / min", "held", "waiting", ""],
+        list.items.map(l => [l.key, l.concurrency ?? "", l.ratePerSecond ?? "", l.burst ?? "", l.tokensPerMinute ?? "", l.held, l.waiting,
+          button("delete " + l.key, "Delete", () => confirmThen(`Remove the limits of ${l.key}? Its waiting jobs start freely.`,
+            () => api("/api/limits/" + encodeURIComponent(l.key), { method: "DELETE" }).then(read, e => view.prepend(problem(e)))), "danger")]),
+        "No limits. Jobs name a key with limitKey; a queue's key is queue:<name>."));
+  };
+  show(h("h1", {}, "Limits"), view, h("h2", {}, "Set a key's limits"), form);
+  await read().catch(e => fill(view, problem(e)));
+  every(read);
+}
+
 function login() {
   stop();
   const input = h("input", { name: "key", type: "password", autocomplete: "off", required: true, id: "key" });
@@ -532,7 +614,8 @@ function login() {
 
 const routes = [
   [/^\/$/, overview], [/^\/login$/, login], [/^\/jobs$/, jobs], [/^\/jobs\/([^/]+)$/, job], [/^\/dlq$/, dlq],
-  [/^\/batches$/, batches], [/^\/batches\/([^/]+)$/, batch], [/^\/cluster$/, cluster], [/^\/usage$/, usage],
+  [/^\/batches$/, batches], [/^\/batches\/([^/]+)$/, batch], [/^\/schedules$/, schedules], [/^\/queues$/, queues],
+  [/^\/limits$/, limits], [/^\/cluster$/, cluster], [/^\/usage$/, usage],
 ];
 
 function go(path) {
