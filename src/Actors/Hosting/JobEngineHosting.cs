@@ -53,7 +53,7 @@ public static class JobEngineHosting
         var builder = new JobHandlerRegistryBuilder().AddBuiltIns(options.Http, options.Llm, sandbox);
         configureHandlers?.Invoke(builder);
         var handlers = builder.Build();
-        var readStore = new FreshJobReadStore(options.Storage.ReadStore());
+        var readStore = new FreshJobReadStore(options.Storage.ReadStore(options.Retention.Periods));
 
         services.AddSingleton(options);
         services.AddSingleton(handlers);
@@ -199,6 +199,9 @@ public static class JobEngineHosting
                 Attempts = o.Attempts,
                 ArchivedStatus = async id => (await readStore.GetAsync(id))?.Status,
                 Usage = registry.Get<UsageRegion>(),
+                Retention = o.Retention.Periods,
+                ProjectedSequenceNr = persistenceId => readStore.ProjectedSequenceNrAsync(persistenceId),
+                JournalTrimmed = o.Storage.IsPostgres ? null : new SqliteSpace(o.Storage.JournalConnectionString()).Reclaim,
             };
             region = ClusterSharding.Get(system).Start(
                 PartitionRegion,

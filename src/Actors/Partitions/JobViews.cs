@@ -32,5 +32,6 @@ public static class JobViews
         ScheduleId = job.Spec.ScheduleId,
         ScheduledFor = job.Spec.ScheduledFor,
         Misfired = job.Spec.Misfired,
+        ExpiresAt = job.ExpiresAt,
     };
 }

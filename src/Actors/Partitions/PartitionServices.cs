@@ -26,4 +26,13 @@ public sealed record PartitionServices(PartitionOptions Options, IActorRef Capac
 
     /// <summary>The usage region, told the tokens of completed llm jobs; null: not counted.</summary>
     public IActorRef? Usage { get; init; }
+
+    /// <summary>How long ended jobs are kept, by status.</summary>
+    public RetentionPeriods Retention { get; init; } = RetentionPeriods.Default;
+
+    /// <summary>How far the read-model projection has read a persistence id (<see cref="ReadModel.IJobReadStore.ProjectedSequenceNrAsync"/>); null: the journal is never deleted.</summary>
+    public Func<string, Task<long>>? ProjectedSequenceNr { get; init; }
+
+    /// <summary>Called after journal rows were deleted (SQLite returns the free pages); null: nothing.</summary>
+    public Action? JournalTrimmed { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Jobs.Actors.Attempts;
+using Jobs.Actors.Partitions;
 using Jobs.Actors.Settings;
 using Jobs.Handlers;
 using Jobs.Messages;
@@ -21,7 +22,7 @@ public sealed class JobRequestParser(JobHandlerRegistry handlers, IReadOnlyColle
     private static readonly HashSet<string> Fields =
     [
         "type", "payload", "queue", "priority", "maxAttempts", "backoff", "timeoutMs", "runAt",
-        "idempotencyKey", "dependsOn", "dedupe", "tenant", "metadata",
+        "idempotencyKey", "dependsOn", "dedupe", "tenant", "metadata", "retention",
     ];
 
     /// <param name="caller">Who submits: the job is stored under the caller's tenant (see <see cref="Security.TenantScope"/>).</param>
@@ -112,6 +113,15 @@ public sealed class JobRequestParser(JobHandlerRegistry handlers, IReadOnlyColle
                 throw new RequestException(413, $"metadata is larger than {MaxMetadataBytes} bytes serialized", prefix + "metadata");
         }
 
+        long? retentionMs = null;
+        if (String(body, prefix, "retention") is { } rawRetention)
+        {
+            if (!DurationText.TryParse(rawRetention, out var retention) || retention < RetentionPeriods.Min || retention > RetentionRules.MaxJobRetention)
+                throw Bad(prefix + "retention",
+                    $"retention must be {DurationText.Shape}, from 1s to {DurationText.Format(RetentionRules.MaxJobRetention)}; got '{rawRetention}'");
+            retentionMs = (long)retention.TotalMilliseconds;
+        }
+
         return new JobSpec
         {
             Type = type,
@@ -127,6 +137,7 @@ public sealed class JobRequestParser(JobHandlerRegistry handlers, IReadOnlyColle
             Tenant = tenant,
             Dedupe = dedupe,
             Metadata = metadata,
+            RetentionMs = retentionMs,
         };
     }
 
