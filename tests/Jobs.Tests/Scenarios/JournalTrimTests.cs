@@ -61,7 +61,7 @@ public sealed class JournalTrimTests(ITestOutputHelper output) : PartitionTestKi
 
         // and the partition itself recovers from it: the failed jobs are there, a known key is still known
         Watch(partition);
-        Sys.Stop(partition);
+        partition.Tell(StopPartition.Instance);
         ExpectTerminated(partition, Wait);
         partition = Start(capacity);
         var after = Status(partition);

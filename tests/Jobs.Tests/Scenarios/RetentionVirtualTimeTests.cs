@@ -59,8 +59,9 @@ public sealed class RetentionVirtualTimeTests(ITestOutputHelper output) : Partit
 
     private void Restart(ref IActorRef partition, IActorRef capacity)
     {
+        // a hand-off's stop: once every write (the expiries included) is durable
         Watch(partition);
-        Sys.Stop(partition);
+        partition.Tell(StopPartition.Instance);
         ExpectTerminated(partition, Wait);
         partition = Start(capacity);
     }
