@@ -50,7 +50,7 @@ public sealed record BatchIdTaken(string BatchId, string Tenant) : IJobsMessage;
 
 public sealed record BatchView(
     string Id, string Tenant, int Total, int Pending, int Running, int Completed, int Failed, int Cancelled,
-    string Status, string Node, bool Created, IReadOnlyList<string> JobIds) : IJobsMessage;
+    string Status, string Node, bool Created, IReadOnlyList<string> JobIds, int Expired = 0) : IJobsMessage;
 
 public sealed record BatchNotFound(string BatchId) : IJobsMessage;
 

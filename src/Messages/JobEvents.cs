@@ -33,5 +33,15 @@ public sealed record JobPurged(string JobId, DateTimeOffset At) : IJobEvent;
 /// </summary>
 public sealed record JobAttemptHandedOff(string JobId, int Attempt, string Node, DateTimeOffset At) : IJobEvent;
 
+/// <summary>
+/// The retention of these ended jobs ran out at <see cref="At"/>: the partition forgets them (ids and
+/// idempotency keys included) and the read model deletes their rows and every row whose expiry is
+/// at or before <see cref="At"/>. Concerns many jobs, so <see cref="JobId"/> is empty.
+/// </summary>
+public sealed record JobsExpired(IReadOnlyList<string> JobIds, DateTimeOffset At) : IJobEvent
+{
+    [System.Text.Json.Serialization.JsonIgnore] public string JobId => "";
+}
+
 /// <summary>One of the job's <c>dependsOn</c> completed; when the last one has, the job becomes due.</summary>
 public sealed record JobDependencyMet(string JobId, string DependencyId, DateTimeOffset At) : IJobEvent;

@@ -35,6 +35,8 @@ public sealed record JobRecord
     [JsonConverter(typeof(RawJsonConverter))]
     public string? Result { get => _run?.Result; init => _run = JobRun.Normalize((_run ?? JobRun.None) with { Result = value }); }
     public JobError? Error { get => _run?.Error; init => _run = JobRun.Normalize((_run ?? JobRun.None) with { Error = value }); }
+    /// <summary>When the ended job is forgotten (its end plus its retention); null while it has not ended.</summary>
+    public DateTimeOffset? ExpiresAt { get => _run?.ExpiresAt; init => _run = JobRun.Normalize((_run ?? JobRun.None) with { ExpiresAt = value }); }
 
     /// <summary>
     /// Everything that happened to the job, oldest first; the first entry is its acceptance.
@@ -53,6 +55,9 @@ public sealed record JobRecord
 
     [JsonIgnore] public bool IsTerminal => Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled;
 
+    /// <summary>Whether the job's retention has run out at <paramref name="now"/>: it is gone for every reader.</summary>
+    public bool ExpiredAt(DateTimeOffset now) => ExpiresAt is { } at && at <= now;
+
     /// <summary>The acceptance entry every job without dependencies gets.</summary>
     public static string? AcceptanceDetail(string? batchId) => batchId is null ? null : $"batch {batchId}";
 
@@ -60,7 +65,7 @@ public sealed record JobRecord
 }
 
 /// <summary>The outcome of a job's attempts, held out of line by <see cref="JobRecord"/>.</summary>
-internal sealed record JobRun(DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, string? Node, string? Result, JobError? Error)
+internal sealed record JobRun(DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, string? Node, string? Result, JobError? Error, DateTimeOffset? ExpiresAt = null)
 {
     public static readonly JobRun None = new(null, null, null, null, null);
 
@@ -73,4 +78,17 @@ public sealed record PartitionSnapshot(IReadOnlyList<JobRecord> Jobs, IReadOnlyL
 {
     /// <summary>The latest accepted ids, oldest first (added after v1: absent in older snapshots).</summary>
     public IReadOnlyList<string> RecentIds { get; init; } = [];
+
+    /// <summary>Ended jobs whose ids the partition still recognises, with their expiry (added with retention: absent in older snapshots).</summary>
+    public IReadOnlyList<JobExpiry> Expiring { get; init; } = [];
+
+    /// <summary>The earliest and latest expiry, not yet swept, of ended jobs the partition no longer holds.</summary>
+    public DateTimeOffset? UntrackedFrom { get; init; }
+    public DateTimeOffset? UntrackedUntil { get; init; }
+
+    /// <summary>The journal was deleted up to this sequence number when the snapshot was saved (0: nothing, or unknown).</summary>
+    public long JournalDeletedTo { get; init; }
 }
+
+/// <summary>An ended job's id and when its retention runs out.</summary>
+public sealed record JobExpiry(string JobId, DateTimeOffset At);

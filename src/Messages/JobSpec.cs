@@ -37,6 +37,8 @@ public sealed record JobSpec
     public DateTimeOffset? ScheduledFor { get; init; }
     /// <summary>A schedule with misfire <c>once</c> created the job for a tick missed while the schedule could not fire.</summary>
     public bool? Misfired { get; init; }
+    /// <summary>How long the job is kept once it ends (the API's <c>retention</c>); null: the retention of the status it ends in.</summary>
+    public long? RetentionMs { get; init; }
 }
 
 public sealed record JobProgress(string? Stage, double? Percent, string? Message);

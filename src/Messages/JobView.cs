@@ -29,6 +29,8 @@ public sealed record JobView
     public DateTimeOffset? ScheduledFor { get; init; }
     public bool? Misfired { get; init; }
     public string? LimitKey { get; init; }
+    /// <summary>When the ended job is deleted (its retention runs out); null while it has not ended.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
 
     [JsonIgnore] public bool IsTerminal => Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled;
 }

@@ -35,7 +35,7 @@ public sealed class BatchCoordinator : ReceivePersistentActor, IWithTimers
 
     private sealed record Submitted(string Tenant, IReadOnlyList<string> JobIds);
     private sealed record SubmitFailed(string Reason);
-    private sealed record Counted(IReadOnlyDictionary<JobStatus, int> Counts, IActorRef? ReplyTo, bool Created);
+    private sealed record Counted(IReadOnlyDictionary<JobStatus, int> Counts, IActorRef? ReplyTo, bool Created, bool Read = true);
     private sealed record CheckCompletion;
 
     private readonly string _key;
@@ -83,6 +83,8 @@ public sealed class BatchCoordinator : ReceivePersistentActor, IWithTimers
         });
         Command<CheckCompletion>(_ => Count(null, created: false));
         Command<Counted>(OnCounted);
+        Command<DeleteMessagesSuccess>(_ => Context.Stop(Self));
+        Command<DeleteMessagesFailure>(f => _log.Warning("batch {0}: deleting its journal failed: {1}", _batchId, f.Cause.Message));
         // Idle: stop (a later query recovers the batch from the journal).
         Command<ReceiveTimeout>(_ => Context.Stop(Self));
         Context.SetReceiveTimeout(IdleTimeout);
@@ -139,10 +141,20 @@ public sealed class BatchCoordinator : ReceivePersistentActor, IWithTimers
     private void Count(IActorRef? replyTo, bool created) =>
         _readStore.CountByStatusAsync(_batchId, _state.Tenant ?? BatchKeys.DefaultTenant).PipeTo(Self,
             success: c => new Counted(c, replyTo, created),
-            failure: _ => new Counted(new Dictionary<JobStatus, int>(), replyTo, created));
+            failure: _ => new Counted(new Dictionary<JobStatus, int>(), replyTo, created, Read: false));
 
     private void OnCounted(Counted c)
     {
+        if (c.Read && _state.ExpiredBy(c.Counts))
+        {
+            // every job of the batch has expired: so has the batch (its journal goes, its id is free again)
+            c.ReplyTo?.Tell(new BatchNotFound(_batchId));
+            if (!_state.Accepted) return;
+            _log.Info("batch {0}: every job expired; forgetting the batch", _batchId);
+            _state = BatchState.Empty;
+            DeleteMessages(LastSequenceNr);
+            return;
+        }
         c.ReplyTo?.Tell(_state.View(_batchId, c.Counts, _node, c.Created));
         if (_state.Completed || !BatchState.AllEnded(c.Counts, _state.JobIds.Count)) return;
         Persist(new BatchCompleted(_batchId, Context.System.Scheduler.Now), e =>

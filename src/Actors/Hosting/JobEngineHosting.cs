@@ -55,7 +55,7 @@ public static class JobEngineHosting
         var builder = new JobHandlerRegistryBuilder().AddBuiltIns(options.Http, options.Llm, sandbox);
         configureHandlers?.Invoke(builder);
         var handlers = builder.Build();
-        var readStore = new FreshJobReadStore(options.Storage.ReadStore());
+        var readStore = new FreshJobReadStore(options.Storage.ReadStore(options.Retention.Periods));
 
         services.AddSingleton(options);
         services.AddSingleton(handlers);
@@ -227,6 +227,9 @@ public static class JobEngineHosting
                 ArchivedStatus = async id => (await readStore.GetAsync(id))?.Status,
                 Usage = registry.Get<UsageRegion>(),
                 Limiters = registry.Get<LimiterRegion>(),
+                Retention = o.Retention.Periods,
+                ProjectedSequenceNr = persistenceId => readStore.ProjectedSequenceNrAsync(persistenceId),
+                JournalTrimmed = o.Storage.IsPostgres ? null : new SqliteSpace(o.Storage.JournalConnectionString()).Reclaim,
             };
             region = ClusterSharding.Get(system).Start(
                 PartitionRegion,

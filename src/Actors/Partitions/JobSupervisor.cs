@@ -23,6 +23,7 @@ namespace Jobs.Actors.Partitions;
 public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, PartitionJournal.IWriter
 {
     private sealed record DueTick;
+    private sealed record ExpiryTick;
     private sealed record DrainTimedOut;
     private sealed record LeaseCheck;
 
@@ -39,7 +40,9 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
     private readonly PartitionDemand _demand;
     private readonly LiveJobIndex _live;
     private readonly LimitLeases _leases;
+    private readonly JournalTrim _trim;
     private DateTimeOffset? _timerArmedFor;
+    private DateTimeOffset? _expiryArmedFor;
     private bool _draining;
     private bool _hadLimited;
 
@@ -53,15 +56,19 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
         _metrics = JobMetrics.Get(Context.System);
         _live = LiveJobIndex.Get(Context.System);
         _journal = new PartitionJournal(this, StringPool.Get(Context.System), services.Options.SnapshotEvery,
-            OnDurable, StopIfDrained, _metrics.RecordJournalWrite);
+            OnDurable, StopIfDrained, _metrics.RecordJournalWrite, services.Retention);
         _attempts = new RunningAttempts(Context, services.Capacity, services.RunnerProps);
         _watches = new DependencyWatches(Self, services.Router, services.Options.Layout, services.ArchivedStatus, Context.System.Scheduler);
         _recent = new RecentlyFinished(services.Options.RecentFinished);
         _leases = new LimitLeases(services.Limiters, Self, () => Now);
+        _trim = new JournalTrim(services.ProjectedSequenceNr is { } projected ? () => projected(PersistenceId) : null,
+            DeleteMessages, Self, () => Timers);
 
         Recover<SnapshotOffer>(o =>
         {
-            if (o.Snapshot is PartitionSnapshot s) _journal.RecoverSnapshot(s, o.Metadata.SequenceNr);
+            if (o.Snapshot is not PartitionSnapshot s) return;
+            _journal.RecoverSnapshot(s, o.Metadata.SequenceNr, new DateTimeOffset(o.Metadata.Timestamp, TimeSpan.Zero));
+            _trim.Recovered(s.JournalDeletedTo);
         });
         Recover<IJobEvent>(_journal.RecoverRow);
         Recover<JobEventBatch>(_journal.RecoverRow);
@@ -103,7 +110,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
             _leases.NotLimited(n);
             SendDemand(force: false);
         });
-        Command<WatchJob>(w => _watches.OnWatch(w, Sender, State.Find(w.JobId), _recent.Find(w.JobId)?.Status, State.Knows(w.JobId)));
+        Command<WatchJob>(w => _watches.OnWatch(w, Sender, State.Find(w.JobId), _recent.Find(w.JobId, Now)?.Status, State.Knows(w.JobId)));
         Command<DependencyWatches.ArchivedStatus>(_watches.OnArchived);
         Command<WatchedJobEnded>(m =>
         {
@@ -119,7 +126,29 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
             _timerArmedFor = null;
             AfterStateChange();
         });
-        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<ExpiryTick>(_ =>
+        {
+            _expiryArmedFor = null;
+            if (RetentionRules.Expire(State, Now) is { } expired) Commit([expired]);
+            else AfterStateChange();
+        });
+        Command<SaveSnapshotSuccess>(s =>
+        {
+            DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1));
+            _trim.SnapshotSaved(s.Metadata.SequenceNr);
+        });
+        Command<JournalTrim.Projected>(_trim.OnProjected);
+        Command<JournalTrim.Retry>(_ => _trim.OnRetry());
+        Command<DeleteMessagesSuccess>(d =>
+        {
+            _trim.OnDeleted(d.ToSequenceNr);
+            _services.JournalTrimmed?.Invoke();
+        });
+        Command<DeleteMessagesFailure>(f =>
+        {
+            _log.Warning("partition {0}: deleting the journal up to {1} failed: {2}", _partitionId, f.ToSequenceNr, f.Cause.Message);
+            _trim.OnDeleteFailed();
+        });
         Command<SaveSnapshotFailure>(f => _log.Warning("partition {0}: snapshot failed: {1}", _partitionId, f.Cause.Message));
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(f => _log.Warning("partition {0}: deleting old snapshots failed: {1}", _partitionId, f.Cause.Message));
@@ -235,7 +264,7 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
         switch (decision)
         {
             case JobRules.NotFound:
-                Sender.Tell(_recent.Find(jobId) is { } finished
+                Sender.Tell(_recent.Find(jobId, Now) is { } finished
                     ? new JobConflict(jobId, finished.Status, $"job is {JobRules.Status(finished.Status)}")
                     : new JobNotFound(jobId, MaybeArchived: true));
                 break;
@@ -351,6 +380,12 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
             if (onDurable is not null) _journal.WhenDurable(onDurable);
             return;
         }
+        foreach (var e in events)
+            if (e is JobsExpired expired)
+            {
+                _recent.Forget(expired.JobIds);
+                _live.Forget(expired.JobIds);
+            }
         foreach (var (_, after) in _journal.Persist(events, onDurable))
         {
             // a job these events took out of memory (completed, cancelled, purged): its last view is remembered
@@ -386,6 +421,11 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
         {
             _timerArmedFor = due;
             Timers.StartSingleTimer("due", new DueTick(), due - now);
+        }
+        if (State.NextExpiry is { } expiry && expiry != _expiryArmedFor)
+        {
+            _expiryArmedFor = expiry;
+            Timers.StartSingleTimer("expiry", new ExpiryTick(), expiry > now ? expiry - now : TimeSpan.Zero);
         }
         SendDemand(force: false);
     }
@@ -430,12 +470,12 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
 
     void PartitionJournal.IWriter.Defer(Action callback) => DeferAsync(callback, c => c());
 
-    void PartitionJournal.IWriter.SaveSnapshot(PartitionSnapshot snapshot) => SaveSnapshot(snapshot);
+    void PartitionJournal.IWriter.SaveSnapshot(PartitionSnapshot snapshot) => SaveSnapshot(snapshot with { JournalDeletedTo = _trim.DeletedTo });
 
     private PartitionStatus Status() => new(_partitionId, State.Jobs.Count, State.Pending.Count, State.Scheduled.Count, _attempts.Count,
         State.Jobs.Values.Count(j => j.Status == JobStatus.Failed), LastSequenceNr, _journal.RecoveredFromSnapshotAt, _journal.EventsReplayed, _services.Node);
 
-    private JobView? ViewOf(string jobId) => State.Find(jobId) is { } job ? View(job) : _recent.Find(jobId);
+    private JobView? ViewOf(string jobId) => State.Find(jobId) is { } job && !job.ExpiredAt(Now) ? View(job) : _recent.Find(jobId, Now);
 
     private JobView View(JobRecord job) => JobViews.From(job, _attempts.ProgressOf(job.Id));
 }

@@ -33,5 +33,6 @@ public static class JobViews
         ScheduledFor = job.Spec.ScheduledFor,
         Misfired = job.Spec.Misfired,
         LimitKey = job.Spec.LimitKey,
+        ExpiresAt = job.ExpiresAt,
     };
 }

@@ -59,15 +59,23 @@ public sealed class LiveJobIndex : IExtension
             if (entry.Partition == partition) _jobs.TryRemove(KeyValuePair.Create(id, entry));
     }
 
-    /// <summary>The jobs recorded within the window (any order).</summary>
+    /// <summary>Expired jobs (<see cref="JobsExpired"/>): a list must not bring them back.</summary>
+    public void Forget(IEnumerable<string> jobIds)
+    {
+        foreach (var id in jobIds) _jobs.TryRemove(id, out _);
+    }
+
+    /// <summary>The jobs recorded within the window whose retention has not run out (any order).</summary>
     public IEnumerable<JobRecord> Jobs()
     {
         var oldest = _clock() - _window;
+        var now = DateTimeOffset.UtcNow;
         foreach (var (_, entry) in _jobs)
-            if (entry.At >= oldest) yield return entry.Job;
+            if (entry.At >= oldest && !entry.Job.ExpiredAt(now)) yield return entry.Job;
     }
 
-    public JobRecord? Find(string id) => _jobs.TryGetValue(id, out var e) && e.At >= _clock() - _window ? e.Job : null;
+    public JobRecord? Find(string id) =>
+        _jobs.TryGetValue(id, out var e) && e.At >= _clock() - _window && !e.Job.ExpiredAt(DateTimeOffset.UtcNow) ? e.Job : null;
 
     /// <summary>Drops jobs past the window (an idle node's sweep; recording trims as it goes).</summary>
     public void Trim() => Trim(_clock());

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Jobs.Actors.Settings;
 using Jobs.Messages;
 
 namespace Jobs.Actors.Partitions;
@@ -36,6 +37,7 @@ public sealed class PartitionJournal
     private readonly record struct Queued(IJobEvent Event, JobRecord? Before, JobRecord? After);
 
     private readonly IWriter? _writer;
+    private readonly RetentionPeriods _retention;
     private readonly StringPool _strings;
     private readonly int _snapshotEvery;
     private readonly Action<IJobEvent, JobRecord?, JobRecord>? _onDurable;
@@ -51,9 +53,13 @@ public sealed class PartitionJournal
     /// <param name="onDurable">each event with its job's record before and after it, in order, once durable.</param>
     /// <param name="afterRow">after every confirmed row (a draining partition checks whether it may stop).</param>
     /// <param name="writeLatency">call → confirmation of each write's first row.</param>
+    /// <param name="retention">how long ended jobs are kept (<see cref="PartitionState.Retention"/>); null: the defaults.</param>
     public PartitionJournal(IWriter? writer, StringPool strings, int snapshotEvery,
-        Action<IJobEvent, JobRecord?, JobRecord>? onDurable = null, Action? afterRow = null, Action<TimeSpan>? writeLatency = null)
+        Action<IJobEvent, JobRecord?, JobRecord>? onDurable = null, Action? afterRow = null, Action<TimeSpan>? writeLatency = null,
+        RetentionPeriods? retention = null)
     {
+        _retention = retention ?? RetentionPeriods.Default;
+        State = PartitionState.Empty with { Retention = _retention };
         _writer = writer;
         _strings = strings;
         _snapshotEvery = snapshotEvery;
@@ -62,7 +68,7 @@ public sealed class PartitionJournal
         _writeLatency = writeLatency;
     }
 
-    public PartitionState State { get; private set; } = PartitionState.Empty;
+    public PartitionState State { get; private set; }
     public PartitionState Durable { get; private set; } = PartitionState.Empty;
     /// <summary>Events decided but not yet confirmed by the journal (queued or in flight).</summary>
     public int EventsInFlight { get; private set; }
@@ -70,9 +76,10 @@ public sealed class PartitionJournal
     public long RecoveredFromSnapshotAt { get; private set; }
     public long EventsReplayed { get; private set; }
 
-    public void RecoverSnapshot(PartitionSnapshot snapshot, long sequenceNr)
+    /// <param name="takenAt">when the snapshot was saved (its metadata's timestamp).</param>
+    public void RecoverSnapshot(PartitionSnapshot snapshot, long sequenceNr, DateTimeOffset? takenAt = null)
     {
-        State = PartitionState.FromSnapshot(snapshot);
+        State = PartitionState.FromSnapshot(snapshot, _retention, takenAt);
         RecoveredFromSnapshotAt = sequenceNr;
     }
 

@@ -29,4 +29,12 @@ public sealed record PartitionServices(PartitionOptions Options, IActorRef Capac
 
     /// <summary>The limiters' shard region (<see cref="Limits.Limiter"/>); null: limit keys are not enforced.</summary>
     public IActorRef? Limiters { get; init; }
+    /// <summary>How long ended jobs are kept, by status.</summary>
+    public RetentionPeriods Retention { get; init; } = RetentionPeriods.Default;
+
+    /// <summary>How far the read-model projection has read a persistence id (<see cref="ReadModel.IJobReadStore.ProjectedSequenceNrAsync"/>); null: the journal is never deleted.</summary>
+    public Func<string, Task<long>>? ProjectedSequenceNr { get; init; }
+
+    /// <summary>Called after journal rows were deleted (SQLite returns the free pages); null: nothing.</summary>
+    public Action? JournalTrimmed { get; init; }
 }

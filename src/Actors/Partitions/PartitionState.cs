@@ -1,13 +1,17 @@
 using System.Collections.Immutable;
 using Jobs.Actors.Placement;
+using Jobs.Actors.Settings;
 using Jobs.Messages;
 
 namespace Jobs.Actors.Partitions;
 
 /// <summary>
 /// The jobs a partition holds in memory: every non-terminal job and the failed ones (the DLQ,
-/// until requeued or purged). Completed and cancelled jobs leave it. Immutable; <see cref="Apply"/>
-/// is pure and is the only way state changes, for recovery and live updates alike.
+/// until requeued, purged or expired). Completed and cancelled jobs leave it. Ended jobs get their
+/// expiry (<see cref="JobRecord.ExpiresAt"/>, from <see cref="Retention"/>); the ids the partition still
+/// recognises once ended are in <see cref="Expiring"/> until <see cref="JobsExpired"/> removes them.
+/// Immutable; <see cref="Apply"/> is pure and is the only way state changes, for recovery and live
+/// updates alike.
 /// </summary>
 public sealed record PartitionState(
     ImmutableDictionary<string, JobRecord> Jobs,
@@ -22,6 +26,25 @@ public sealed record PartitionState(
     /// <summary>The latest accepted ids, oldest first (bounded): a resubmitted id is recognised even after its job finished.</summary>
     public ImmutableQueue<string> RecentIds { get; init; } = ImmutableQueue<string>.Empty;
     public ImmutableHashSet<string> RecentIdSet { get; init; } = ImmutableHashSet<string>.Empty.WithComparer(StringComparer.Ordinal);
+
+    /// <summary>How long ended jobs are kept by status (the node's settings; a job's own <c>retention</c> wins).</summary>
+    public RetentionPeriods Retention { get; init; } = RetentionPeriods.Default;
+
+    /// <summary>Ended jobs the partition holds (failed) or recognises (idempotency keys, recent ids), with their expiry.</summary>
+    public ExpiryIndex Expiring { get; init; } = ExpiryIndex.Empty;
+
+    /// <summary>The earliest expiry, not yet swept, of an ended job the partition no longer recognises (its read-model row waits for it).</summary>
+    public DateTimeOffset? UntrackedFrom { get; init; }
+
+    /// <summary>The latest such expiry: once a sweep passes it, no untracked row is left.</summary>
+    public DateTimeOffset? UntrackedUntil { get; init; }
+
+    /// <summary>When the next sweep is due (<see cref="RetentionRules.Expire"/>).</summary>
+    public DateTimeOffset? NextExpiry => (Expiring.Next, UntrackedFrom) switch
+    {
+        ({ } a, { } b) => a < b ? a : b,
+        var (a, b) => a ?? b,
+    };
 
     public static readonly PartitionState Empty = new(
         ImmutableDictionary<string, JobRecord>.Empty.WithComparers(StringComparer.Ordinal),
@@ -116,6 +139,7 @@ public sealed record PartitionState(
     public (PartitionState State, JobRecord? Job) Apply(IJobEvent e)
     {
         if (e is JobAccepted a) return Accept(a);
+        if (e is JobsExpired x) return (Expire(x), null);
         if (!Jobs.TryGetValue(e.JobId, out var job)) return (this, null);
         return e switch
         {
@@ -139,31 +163,34 @@ public sealed record PartitionState(
                 RunAt = r.RunAt,
                 History = Append(job, r.At, HistoryEvents.RetryScheduled, r.NextAttempt, null, $"attempt {r.NextAttempt} at {r.RunAt:O}"),
             }),
-            JobCompleted c => Remove(job with
+            JobCompleted c => Ended(Remove(job with
             {
                 Status = JobStatus.Completed,
                 Result = c.Result,
                 Error = null,
                 CompletedAt = c.At,
+                ExpiresAt = ExpiryOf(job, JobStatus.Completed, c.At),
                 History = Append(job, c.At, HistoryEvents.Completed, c.Attempt, job.Node,
                     c.ReusedFrom is null ? null : $"result reused from job {c.ReusedFrom} (dedupe); the handler did not run"),
-            }),
-            JobDeadLettered d => Replace(job, job with
+            })),
+            JobDeadLettered d => Ended(Replace(job, job with
             {
                 Status = JobStatus.Failed,
                 Error = new JobError(d.Kind, d.Message),
                 CompletedAt = d.At,
+                ExpiresAt = ExpiryOf(job, JobStatus.Failed, d.At),
                 RunAt = null,
                 History = Append(job, d.At, HistoryEvents.Failed, job.Attempts, job.Node, $"{KindName(d.Kind)}: {d.Message}"),
-            }),
-            JobCancelled x => Remove(job with
+            })),
+            JobCancelled c => Ended(Remove(job with
             {
                 Status = JobStatus.Cancelled,
-                Error = new JobError(x.Kind, x.Reason),
-                CompletedAt = x.At,
+                Error = new JobError(c.Kind, c.Reason),
+                CompletedAt = c.At,
+                ExpiresAt = ExpiryOf(job, JobStatus.Cancelled, c.At),
                 RunAt = null,
-                History = Append(job, x.At, HistoryEvents.Cancelled, job.Attempts == 0 ? null : job.Attempts, null, x.Reason),
-            }),
+                History = Append(job, c.At, HistoryEvents.Cancelled, job.Attempts == 0 ? null : job.Attempts, null, c.Reason),
+            })),
             JobRequeued q => Requeue(job, q),
             JobAttemptHandedOff h when job.Status == JobStatus.Running && job.Attempts == h.Attempt => Replace(job, job with
             {
@@ -222,17 +249,38 @@ public sealed record PartitionState(
         return this with { Jobs = jobs.ToImmutable(), Pending = pending.ToImmutable(), Scheduled = scheduled.ToImmutable() };
     }
 
-    public PartitionSnapshot ToSnapshot() => new(Jobs.Values.ToArray(), KeyedIds.ToArray(), NextOrder) { RecentIds = RecentIds.ToArray() };
-
-    public static PartitionState FromSnapshot(PartitionSnapshot s)
+    public PartitionSnapshot ToSnapshot() => new(Jobs.Values.ToArray(), KeyedIds.ToArray(), NextOrder)
     {
+        RecentIds = RecentIds.ToArray(),
+        Expiring = Expiring.Entries.ToArray(),
+        UntrackedFrom = UntrackedFrom,
+        UntrackedUntil = UntrackedUntil,
+    };
+
+    /// <param name="retention">the node's retention (ended jobs of a snapshot written before retention get theirs from it).</param>
+    /// <param name="takenAt">when the snapshot was saved: an idempotency key of such a snapshot whose job had ended is kept for the completed retention from then.</param>
+    public static PartitionState FromSnapshot(PartitionSnapshot s, RetentionPeriods? retention = null, DateTimeOffset? takenAt = null)
+    {
+        var periods = retention ?? RetentionPeriods.Default;
+        // failed jobs of a snapshot written before retention have no expiry: their end plus the failed retention
+        var jobs = s.Jobs.Select(j => j is { Status: JobStatus.Failed, ExpiresAt: null, CompletedAt: { } end } ? j with { ExpiresAt = end + periods.Failed } : j).ToArray();
+        var expiring = ExpiryIndex.From(s.Expiring);
+        foreach (var j in jobs)
+            if (j is { Status: JobStatus.Failed, ExpiresAt: { } at } && !expiring.Contains(j.Id)) expiring = expiring.Add(j.Id, at);
+        var live = jobs.Select(j => j.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var id in s.KeyedIds)
+            if (!live.Contains(id) && !expiring.Contains(id)) expiring = expiring.Add(id, (takenAt ?? DateTimeOffset.UnixEpoch) + periods.Completed);
         var state = Empty with
         {
-            Jobs = Empty.Jobs.AddRange(s.Jobs.Select(j => KeyValuePair.Create(j.Id, j))),
+            Jobs = Empty.Jobs.AddRange(jobs.Select(j => KeyValuePair.Create(j.Id, j))),
             KeyedIds = Empty.KeyedIds.Union(s.KeyedIds),
             NextOrder = s.NextOrder,
             RecentIds = ImmutableQueue.CreateRange(s.RecentIds),
             RecentIdSet = Empty.RecentIdSet.Union(s.RecentIds),
+            Retention = periods,
+            Expiring = expiring,
+            UntrackedFrom = s.UntrackedFrom,
+            UntrackedUntil = s.UntrackedUntil,
         };
         return state with
         {
@@ -240,6 +288,61 @@ public sealed record PartitionState(
             Scheduled = ImmutableSortedSet.CreateRange(s.Jobs.Where(j => j.Status == JobStatus.Scheduled && j.RunAt is not null)
                 .Select(j => new DueKey(j.RunAt!.Value, j.Id))),
         };
+    }
+
+    /// <summary>When a job ending now in <paramref name="status"/> expires: its own retention, else the status's.</summary>
+    private DateTimeOffset ExpiryOf(JobRecord job, JobStatus status, DateTimeOffset endedAt) =>
+        endedAt + (job.Spec.RetentionMs is { } ms ? TimeSpan.FromMilliseconds(ms) : Retention.For(status)!.Value);
+
+    /// <summary>An ended job: its id is tracked while the partition still holds or recognises it, else only its expiry time.</summary>
+    private static (PartitionState, JobRecord?) Ended((PartitionState State, JobRecord? Job) r)
+    {
+        if (r.Job is not { ExpiresAt: { } at } job) return r;
+        var s = r.State;
+        return (s.Jobs.ContainsKey(job.Id) || s.KeyedIds.Contains(job.Id) || s.RecentIdSet.Contains(job.Id)
+            ? s with { Expiring = s.Expiring.Add(job.Id, at) }
+            : s.Untracked(at), job);
+    }
+
+    private PartitionState Untracked(DateTimeOffset at) => this with
+    {
+        UntrackedFrom = UntrackedFrom is { } from && from <= at ? from : at,
+        UntrackedUntil = UntrackedUntil is { } until && until >= at ? until : at,
+    };
+
+    /// <summary>
+    /// The due ids leave (failed jobs, keys, recent ids, the index); the untracked window moves past
+    /// <see cref="JobsExpired.At"/>: what is left of it is swept at most <see cref="RetentionRules.SweepGap"/> later.
+    /// </summary>
+    private PartitionState Expire(JobsExpired x)
+    {
+        var jobs = Jobs;
+        var keyed = KeyedIds;
+        var expiring = Expiring;
+        var gone = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in x.JobIds)
+        {
+            if (!expiring.At.TryGetValue(id, out var at) || at > x.At) continue;
+            expiring = expiring.Remove(id);
+            if (jobs.TryGetValue(id, out var job) && job.IsTerminal) jobs = jobs.Remove(id);
+            keyed = keyed.Remove(id);
+            gone.Add(id);
+        }
+        var state = this with { Jobs = jobs, KeyedIds = keyed, Expiring = expiring };
+        if (gone.Overlaps(RecentIdSet))
+            state = state with
+            {
+                RecentIds = ImmutableQueue.CreateRange(RecentIds.Where(id => !gone.Contains(id))),
+                RecentIdSet = RecentIdSet.Except(gone),
+            };
+        if (UntrackedFrom is { } from && from <= x.At)
+        {
+            var next = x.At + RetentionRules.SweepGap;
+            state = UntrackedUntil is { } until && until > x.At
+                ? state with { UntrackedFrom = until < next ? until : next }
+                : state with { UntrackedFrom = null, UntrackedUntil = null };
+        }
+        return state;
     }
 
     public static string KindName(FailureKind kind) => kind.ToString().ToLowerInvariant();
@@ -268,6 +371,7 @@ public sealed record PartitionState(
         var recentSet = RecentIdSet.ToBuilder();
         var recent = RecentIds;
         var order = NextOrder;
+        List<string>? evicted = null;
         for (var i = from; i < to; i++)
         {
             var a = (JobAccepted)events[i];
@@ -286,11 +390,12 @@ public sealed record PartitionState(
             {
                 recent = recent.Dequeue(out var oldest);
                 recentSet.Remove(oldest);
+                (evicted ??= []).Add(oldest);
             }
             if (queue == Queue.Pending) pending.Add(KeyOf(job));
             else if (queue == Queue.Scheduled) scheduled.Add(new DueKey(job.RunAt!.Value, job.Id));
         }
-        return this with
+        var state = this with
         {
             Jobs = jobs.ToImmutable(),
             Pending = pending.ToImmutable(),
@@ -300,6 +405,17 @@ public sealed record PartitionState(
             RecentIdSet = recentSet.ToImmutable(),
             NextOrder = order,
         };
+        return evicted is null ? state : state.NoLongerRecent(evicted);
+    }
+
+    /// <summary>Ended jobs that left the recent ids and are neither held nor keyed: only their expiry time is kept.</summary>
+    private PartitionState NoLongerRecent(List<string> ids)
+    {
+        var state = this;
+        foreach (var id in ids)
+            if (state.Expiring.At.TryGetValue(id, out var at) && !state.Jobs.ContainsKey(id) && !state.KeyedIds.Contains(id))
+                state = (state with { Expiring = state.Expiring.Remove(id) }).Untracked(at);
+        return state;
     }
 
     private enum Queue { None, Pending, Scheduled }
@@ -348,6 +464,7 @@ public sealed record PartitionState(
             Attempts = 0,
             Error = null,
             CompletedAt = null,
+            ExpiresAt = null,
             RunAt = null,
             Order = NextOrder,
             History = Append(job, q.At, HistoryEvents.Requeued, null, null, null),
@@ -356,6 +473,7 @@ public sealed record PartitionState(
         {
             Jobs = Jobs.SetItem(job.Id, requeued),
             Pending = Pending.Add(KeyOf(requeued)),
+            Expiring = Expiring.Remove(job.Id),
             NextOrder = NextOrder + 1,
         }, requeued);
     }

@@ -12,7 +12,15 @@ public sealed class RecentlyFinished(int capacity)
     private readonly Dictionary<string, JobView> _views = new(StringComparer.Ordinal);
     private readonly Queue<string> _order = new();
 
-    public JobView? Find(string jobId) => _views.GetValueOrDefault(jobId);
+    /// <summary>The job's last view, unless its retention has run out at <paramref name="now"/>.</summary>
+    public JobView? Find(string jobId, DateTimeOffset now) =>
+        _views.GetValueOrDefault(jobId) is { } v && !(v.ExpiresAt is { } at && at <= now) ? v : null;
+
+    /// <summary>Expired jobs (<see cref="JobsExpired"/>): never answered again.</summary>
+    public void Forget(IEnumerable<string> jobIds)
+    {
+        foreach (var id in jobIds) _views.Remove(id); // their slot in the order is dropped when it comes up
+    }
 
     public void Remember(JobView view)
     {

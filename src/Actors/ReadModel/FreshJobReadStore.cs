@@ -31,6 +31,11 @@ public sealed class FreshJobReadStore(IJobReadStore sql) : IJobReadStore
     public Task ApplyAsync(string projection, IReadOnlyList<(long Offset, IJobEvent Event)> events, CancellationToken ct = default) =>
         sql.ApplyAsync(projection, events, ct);
 
+    public Task ApplyAsync(string projection, IReadOnlyList<(long Offset, IJobEvent Event)> events, IReadOnlyDictionary<string, long> progress, CancellationToken ct = default) =>
+        sql.ApplyAsync(projection, events, progress, ct);
+
+    public Task<long> ProjectedSequenceNrAsync(string persistenceId, CancellationToken ct = default) => sql.ProjectedSequenceNrAsync(persistenceId, ct);
+
     public Task<JobView?> GetAsync(string jobId, CancellationToken ct = default) => sql.GetAsync(jobId, ct);
 
     public Task<long> CountAsync(CancellationToken ct = default) => sql.CountAsync(ct);

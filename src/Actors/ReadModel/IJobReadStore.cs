@@ -13,6 +13,12 @@ public interface IJobReadStore
     /// <summary>Applies events in one transaction together with the new offset; events at or below the stored offset are skipped.</summary>
     Task ApplyAsync(string projection, IReadOnlyList<(long Offset, IJobEvent Event)> events, CancellationToken ct = default);
 
+    /// <summary>The same, and the highest sequence number applied per persistence id (<paramref name="progress"/>) in the same transaction.</summary>
+    Task ApplyAsync(string projection, IReadOnlyList<(long Offset, IJobEvent Event)> events, IReadOnlyDictionary<string, long> progress, CancellationToken ct = default);
+
+    /// <summary>How far the projection has applied this persistence id's journal (0: nothing): rows up to it may be deleted.</summary>
+    Task<long> ProjectedSequenceNrAsync(string persistenceId, CancellationToken ct = default);
+
     Task<JobView?> GetAsync(string jobId, CancellationToken ct = default);
 
     Task<JobPage> ListAsync(JobQuery query, DateTimeOffset now, CancellationToken ct = default);

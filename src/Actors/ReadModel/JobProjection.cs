@@ -49,7 +49,7 @@ public sealed class JobProjection : ReceiveActor
         var source = RestartSource.OnFailuresWithBackoff(
             () => Source.FromTask(StartAsync(system, store, log))
                 .ConcatMany(start => start.Journal.EventsByTag(JobEventTagger.Tag, Offset.Sequence(start.Offset)))
-                .Select(env => (Offset: ((Sequence)env.Offset).Value, Events: EventsOf(env.Event)))
+                .Select(env => (Offset: ((Sequence)env.Offset).Value, Events: EventsOf(env.Event), env.PersistenceId, env.SequenceNr))
                 .Where(row => row.Events.Count > 0)
                 // Whole rows per group (a JobEventBatch row's events share its offset). Under load a
                 // group fills while the previous one is written (up to MaxEventsPerGroup): a job's
@@ -60,7 +60,10 @@ public sealed class JobProjection : ReceiveActor
                 {
                     try
                     {
-                        await store.ApplyAsync(Name, rows.SelectMany(row => row.Events.Select(e => (row.Offset, e))).ToArray());
+                        // how far each persistence id is read, committed with the offset: its partition may delete up to there
+                        var progress = new Dictionary<string, long>(StringComparer.Ordinal);
+                        foreach (var row in rows) progress[row.PersistenceId] = Math.Max(progress.GetValueOrDefault(row.PersistenceId), row.SequenceNr);
+                        await store.ApplyAsync(Name, rows.SelectMany(row => row.Events.Select(e => (row.Offset, e))).ToArray(), progress);
                     }
                     catch (Exception e)
                     {

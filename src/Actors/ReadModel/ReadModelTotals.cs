@@ -90,6 +90,22 @@ public sealed class ReadModelTotals
         return totals;
     }
 
+    /// <summary>Rows deleted (their retention ran out), as they were stored: out of the counts and their batches.</summary>
+    public static ReadModelTotals Removed(IEnumerable<(JobRecord Job, bool InDlq)> deleted)
+    {
+        var totals = new ReadModelTotals();
+        foreach (var (job, inDlq) in deleted)
+        {
+            totals.Count(job, inDlq, -1);
+            if (job.BatchId is not { } batchId) continue;
+            var key = (job.Spec.Tenant, batchId);
+            if (!totals.Batches.TryGetValue(key, out var delta)) totals.Batches[key] = delta = new BatchDelta();
+            delta.Total--;
+            delta.Add(job.Status, -1);
+        }
+        return totals;
+    }
+
     private void Count(JobRecord job, bool inDlq, int n)
     {
         var status = (job.Spec.Tenant, JobRules.Status(job.Status));

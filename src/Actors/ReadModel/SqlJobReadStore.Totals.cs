@@ -43,6 +43,7 @@ public sealed partial class SqlJobReadStore
             id TEXT NOT NULL,
             PRIMARY KEY (value, id)
         );
+        CREATE INDEX IF NOT EXISTS ix_job_meta_id ON job_meta (id);
         """;
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using Jobs.Actors.Partitions;
+using Jobs.Actors.Settings;
 using Jobs.Messages;
 using Jobs.Messages.Serialization;
 using Microsoft.Data.Sqlite;
@@ -14,7 +15,8 @@ namespace Jobs.Actors.ReadModel;
 /// time (concurrent CREATE TABLE IF NOT EXISTS of a new table collide in PostgreSQL's catalog).</param>
 public sealed record SqlDialect(string Name, string BigInt, string? Prepare, string? SchemaLock)
 {
-    public static readonly SqlDialect Sqlite = new("sqlite", "INTEGER", "PRAGMA journal_mode=WAL;", null);
+    /// <summary>SQLite: a new file returns the pages of deleted rows (incremental vacuum after each retention sweep); WAL.</summary>
+    public static readonly SqlDialect Sqlite = new("sqlite", "INTEGER", "PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL;", null);
     public static readonly SqlDialect Postgres = new("postgres", "BIGINT", null, "SELECT pg_advisory_xact_lock(7316257901);");
 
     /// <summary>Whether <paramref name="column"/> starts with the text of <paramref name="parameter"/> (exactly, character by character).</summary>
@@ -26,15 +28,24 @@ public sealed record SqlDialect(string Name, string BigInt, string? Prepare, str
 /// <summary>
 /// The read model in SQL (SQLite or PostgreSQL). Each row holds the job's <see cref="JobRecord"/> as JSON plus the
 /// columns it is filtered and sorted on; rows are advanced with the same pure
-/// <see cref="PartitionState.Apply"/> the partitions use.
+/// <see cref="PartitionState.Apply"/> the partitions use. Rows of jobs past their retention are hidden
+/// from reads at once and deleted when a partition's <see cref="JobsExpired"/> arrives.
 /// </summary>
-public sealed partial class SqlJobReadStore(Func<DbConnection> connect, SqlDialect dialect) : IJobReadStore
+/// <param name="retention">the retention the rows' expiry is computed with (the partitions' own).</param>
+public sealed partial class SqlJobReadStore(Func<DbConnection> connect, SqlDialect dialect, RetentionPeriods? retention = null) : IJobReadStore
 {
+    /// <summary>Expired rows one sweep transaction deletes at most (PostgreSQL's autovacuum keeps up with batches this size).</summary>
+    public const int DeleteBatch = 5_000;
+
     private readonly LiveRecordCache _live = new();
+    private readonly RetentionPeriods _retention = retention ?? RetentionPeriods.Default;
+    private readonly PartitionState _empty = PartitionState.Empty with { Retention = retention ?? RetentionPeriods.Default };
 
-    public static SqlJobReadStore ForSqlite(string connectionString) => new(() => new SqliteConnection(connectionString), SqlDialect.Sqlite);
+    public static SqlJobReadStore ForSqlite(string connectionString, RetentionPeriods? retention = null) =>
+        new(() => new SqliteConnection(connectionString), SqlDialect.Sqlite, retention);
 
-    public static SqlJobReadStore ForPostgres(string connectionString) => new(() => new NpgsqlConnection(connectionString), SqlDialect.Postgres);
+    public static SqlJobReadStore ForPostgres(string connectionString, RetentionPeriods? retention = null) =>
+        new(() => new NpgsqlConnection(connectionString), SqlDialect.Postgres, retention);
 
     private string Schema => $"""
         CREATE TABLE IF NOT EXISTS jobs (
@@ -63,6 +74,10 @@ public sealed partial class SqlJobReadStore(Func<DbConnection> connect, SqlDiale
             name TEXT PRIMARY KEY,
             last_offset {dialect.BigInt} NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS projection_progress (
+            persistence_id TEXT PRIMARY KEY,
+            sequence_nr {dialect.BigInt} NOT NULL
+        );
         """;
 
     public async Task InitializeAsync(CancellationToken ct = default)
@@ -79,22 +94,38 @@ public sealed partial class SqlJobReadStore(Func<DbConnection> connect, SqlDiale
         cmd.Transaction = tx;
         cmd.CommandText = dialect.SchemaLock + Schema;
         await cmd.ExecuteNonQueryAsync(ct);
-        await AddScheduleColumnAsync(c, tx, ct);
+        // columns added after the table's first version, also in a table created before them
+        await AddColumnAsync(c, tx, "schedule_id", "TEXT NULL", null, ct);
+        // rows of jobs that ended before retention existed expire by their end and the status's retention
+        await AddColumnAsync(c, tx, "expires_at", $"{dialect.BigInt} NULL", $"""
+            UPDATE jobs SET expires_at = finished_at + CASE status WHEN 'completed' THEN {_retention.Completed.Ticks}
+                WHEN 'failed' THEN {_retention.Failed.Ticks} ELSE {_retention.Cancelled.Ticks} END
+            WHERE finished_at IS NOT NULL AND status IN ('completed', 'failed', 'cancelled');
+            """, ct);
+        await using (var index = c.CreateCommand())
+        {
+            index.Transaction = tx;
+            index.CommandText = """
+                CREATE INDEX IF NOT EXISTS ix_jobs_schedule ON jobs (schedule_id, created_at DESC) WHERE schedule_id IS NOT NULL;
+                CREATE INDEX IF NOT EXISTS ix_jobs_expires ON jobs (expires_at) WHERE expires_at IS NOT NULL;
+                """;
+            await index.ExecuteNonQueryAsync(ct);
+        }
         await AddTotalsTablesAsync(c, tx, ct);
         await PrepareIdPrefixAsync(c, tx, ct);
         await tx.CommitAsync(ct);
     }
 
-    /// <summary>The schedule column and its index, also in a table created before jobs had schedules.</summary>
-    private async Task AddScheduleColumnAsync(DbConnection c, DbTransaction tx, CancellationToken ct)
+    /// <summary>Adds a column (then runs <paramref name="fill"/>) when the table lacks it.</summary>
+    private async Task AddColumnAsync(DbConnection c, DbTransaction tx, string column, string type, string? fill, CancellationToken ct)
     {
         await using var cmd = c.CreateCommand();
         cmd.Transaction = tx;
-        var present = await AnyAsync(cmd, dialect == SqlDialect.Postgres
-            ? "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'jobs' AND column_name = 'schedule_id';"
-            : "SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'schedule_id';", ct);
-        cmd.CommandText = (present ? "" : "ALTER TABLE jobs ADD COLUMN schedule_id TEXT NULL; ") +
-            "CREATE INDEX IF NOT EXISTS ix_jobs_schedule ON jobs (schedule_id, created_at DESC) WHERE schedule_id IS NOT NULL;";
+        cmd.CommandText = dialect == SqlDialect.Postgres
+            ? $"SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'jobs' AND column_name = '{column}';"
+            : $"SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = '{column}';";
+        if (Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) > 0) return;
+        cmd.CommandText = $"ALTER TABLE jobs ADD COLUMN {column} {type}; {fill}";
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
@@ -111,7 +142,11 @@ public sealed partial class SqlJobReadStore(Func<DbConnection> connect, SqlDiale
         return await ReadOffset(c, null, projection, ct);
     }
 
-    public async Task ApplyAsync(string projection, IReadOnlyList<(long Offset, IJobEvent Event)> events, CancellationToken ct = default)
+    public Task ApplyAsync(string projection, IReadOnlyList<(long Offset, IJobEvent Event)> events, CancellationToken ct = default) =>
+        ApplyAsync(projection, events, new Dictionary<string, long>(), ct);
+
+    public async Task ApplyAsync(string projection, IReadOnlyList<(long Offset, IJobEvent Event)> events,
+        IReadOnlyDictionary<string, long> progress, CancellationToken ct = default)
     {
         if (events.Count == 0) return;
         await using var c = await OpenAsync(ct);
@@ -119,24 +154,29 @@ public sealed partial class SqlJobReadStore(Func<DbConnection> connect, SqlDiale
         var stored = await ReadOffset(c, tx, projection, ct);
         var fresh = events.Where(e => e.Offset > stored).ToArray();
         if (fresh.Length == 0) return;
+        DateTimeOffset? sweep;
         try
         {
-            await ApplyFreshAsync(c, tx, projection, stored, fresh, ct);
+            sweep = await ApplyFreshAsync(c, tx, projection, stored, fresh, progress, ct);
         }
         catch
         {
             _live.Clear(); // it may be ahead of what the database kept
             throw;
         }
+        if (sweep is { } upTo) await DeleteExpiredAsync(c, upTo, ct);
     }
 
-    private async Task ApplyFreshAsync(DbConnection c, DbTransaction tx, string projection, long stored, (long Offset, IJobEvent Event)[] fresh, CancellationToken ct)
+    /// <summary>Applies the group and commits it with the offset; returns the latest time a <see cref="JobsExpired"/> of it swept up to.</summary>
+    private async Task<DateTimeOffset?> ApplyFreshAsync(DbConnection c, DbTransaction tx, string projection, long stored,
+        (long Offset, IJobEvent Event)[] fresh, IReadOnlyDictionary<string, long> progress, CancellationToken ct)
     {
         _live.ValidAt(projection, stored);
         // A job whose first event here is its acceptance has no row yet; the projection's own
         // recent rows of unfinished jobs are in memory: load only the others.
         var firstEvents = new Dictionary<string, IJobEvent>(StringComparer.Ordinal);
-        foreach (var (_, e) in fresh) firstEvents.TryAdd(e.JobId, e);
+        foreach (var (_, e) in fresh)
+            if (e is not JobsExpired) firstEvents.TryAdd(e.JobId, e);
         var rows = new Dictionary<string, JobRecord>(StringComparer.Ordinal);
         var missing = new List<string>();
         foreach (var (id, first) in firstEvents)
@@ -148,11 +188,25 @@ public sealed partial class SqlJobReadStore(Func<DbConnection> connect, SqlDiale
         foreach (var (id, job) in await LoadAsync(c, tx, missing, ct)) rows[id] = job;
         var before = rows.ToDictionary(r => r.Key, r => (r.Value, LiveJobs.InDeadLetters(r.Value)), StringComparer.Ordinal);
         var purged = new HashSet<string>(StringComparer.Ordinal);
+        var expired = new HashSet<string>(StringComparer.Ordinal);
+        DateTimeOffset? sweep = null;
         foreach (var (_, e) in fresh)
         {
+            if (e is JobsExpired x)
+            {
+                // deleted before the group's rows are written: a key accepted again later in the group gets a fresh row
+                foreach (var id in x.JobIds)
+                {
+                    rows.Remove(id);
+                    purged.Remove(id);
+                    expired.Add(id);
+                }
+                sweep = sweep is { } s && s > x.At ? s : x.At;
+                continue;
+            }
             var state = rows.TryGetValue(e.JobId, out var row)
-                ? PartitionState.Empty with { Jobs = PartitionState.Empty.Jobs.Add(row.Id, row) }
-                : PartitionState.Empty;
+                ? _empty with { Jobs = _empty.Jobs.Add(row.Id, row) }
+                : _empty;
             var (_, job) = state.Apply(e);
             if (job is null) continue; // an event for a job this store never saw accepted
             rows[job.Id] = job;
@@ -162,9 +216,13 @@ public sealed partial class SqlJobReadStore(Func<DbConnection> connect, SqlDiale
 
         var changed = rows.Values.Select(job => new Row(job, job.Status == JobStatus.Failed && !purged.Contains(job.Id))).ToArray();
         var offset = fresh.Max(e => e.Offset);
+        // an expired row leaves the maintained counts as stored, unless ReadModelTotals.Of takes its stored state out
+        // already (a key loaded for the group and accepted again after its expiry)
+        await DeleteRowsAsync(c, tx, expired.ToArray(), id => before.ContainsKey(id) && rows.ContainsKey(id), ct);
         if (dialect == SqlDialect.Postgres) await UpsertAllAsync((NpgsqlConnection)c, (NpgsqlTransaction)tx, changed, ct);
         else await UpsertEachAsync(c, tx, changed, ct);
         await WriteTotalsAsync(c, tx, ReadModelTotals.Of(before, changed.Select(r => (r.Job, r.InDlq))), ct);
+        await SaveProgressAsync(c, tx, progress, ct);
 
         await using (var off = c.CreateCommand())
         {
@@ -180,6 +238,101 @@ public sealed partial class SqlJobReadStore(Func<DbConnection> connect, SqlDiale
         }
         await tx.CommitAsync(ct);
         _live.Committed(changed.Select(r => r.Job), offset);
+        return sweep;
+    }
+
+    /// <summary>Deletes the rows (and their metadata values), taking them out of the maintained counts as they are stored.</summary>
+    private static async Task DeleteRowsAsync(DbConnection c, DbTransaction tx, string[] ids, Func<string, bool>? countedElsewhere, CancellationToken ct)
+    {
+        if (ids.Length == 0) return;
+        var stored = await LoadAsync(c, tx, ids, ct);
+        await WriteTotalsAsync(c, tx, ReadModelTotals.Removed(stored.Values.Where(j => countedElsewhere?.Invoke(j.Id) != true)
+            .Select(j => (j, LiveJobs.InDeadLetters(j)))), ct);
+        foreach (var chunk in ids.Chunk(500))
+        {
+            await using var cmd = c.CreateCommand();
+            cmd.Transaction = tx;
+            var list = string.Join(",", chunk.Select((_, k) => "@p" + k));
+            cmd.CommandText = $"DELETE FROM jobs WHERE id IN ({list}); DELETE FROM job_meta WHERE id IN ({list});";
+            for (var k = 0; k < chunk.Length; k++) AddParameter(cmd, "@p" + k, chunk[k]);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        await using var empty = c.CreateCommand();
+        empty.Transaction = tx;
+        empty.CommandText = "DELETE FROM batches WHERE total <= 0;";
+        await empty.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The highest sequence number applied per persistence id, committed with the offset: what a partition may delete (<see cref="ProjectedSequenceNrAsync"/>).</summary>
+    private static async Task SaveProgressAsync(DbConnection c, DbTransaction tx, IReadOnlyDictionary<string, long> progress, CancellationToken ct)
+    {
+        if (progress.Count == 0) return;
+        const string conflict = "ON CONFLICT(persistence_id) DO UPDATE SET sequence_nr = excluded.sequence_nr WHERE excluded.sequence_nr > projection_progress.sequence_nr;";
+        if (c is NpgsqlConnection npgsql)
+        {
+            // one round trip for every persistence id of the group
+            await using var all = new NpgsqlCommand(
+                $"INSERT INTO projection_progress (persistence_id, sequence_nr) SELECT * FROM unnest(@p, @s) {conflict}", npgsql, (NpgsqlTransaction)tx);
+            all.Parameters.AddWithValue("p", progress.Keys.ToArray());
+            all.Parameters.AddWithValue("s", progress.Values.ToArray());
+            await all.ExecuteNonQueryAsync(ct);
+            return;
+        }
+        await using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = $"INSERT INTO projection_progress (persistence_id, sequence_nr) VALUES (@p, @s) {conflict}";
+        var pid = cmd.CreateParameter();
+        pid.ParameterName = "@p";
+        cmd.Parameters.Add(pid);
+        var seq = cmd.CreateParameter();
+        seq.ParameterName = "@s";
+        seq.DbType = System.Data.DbType.Int64;
+        cmd.Parameters.Add(seq);
+        foreach (var (persistenceId, sequenceNr) in progress)
+        {
+            pid.Value = persistenceId;
+            seq.Value = sequenceNr;
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    /// <summary>
+    /// Deletes the rows whose expiry is at or before <paramref name="upTo"/>, in transactions of at
+    /// most <see cref="DeleteBatch"/> rows (they are hidden from reads already, so no transaction needs
+    /// to take them all); SQLite then returns the freed pages.
+    /// </summary>
+    private async Task DeleteExpiredAsync(DbConnection c, DateTimeOffset upTo, CancellationToken ct)
+    {
+        int deleted;
+        do
+        {
+            await using var tx = await c.BeginTransactionAsync(ct);
+            var ids = new List<string>();
+            await using (var cmd = c.CreateCommand())
+            {
+                cmd.Transaction = tx;
+                cmd.CommandText = $"SELECT id FROM jobs WHERE expires_at <= @at LIMIT {DeleteBatch};";
+                AddParameter(cmd, "@at", upTo.UtcTicks);
+                await using var r = await cmd.ExecuteReaderAsync(ct);
+                while (await r.ReadAsync(ct)) ids.Add(r.GetString(0));
+            }
+            await DeleteRowsAsync(c, tx, ids.ToArray(), null, ct);
+            await tx.CommitAsync(ct);
+            deleted = ids.Count;
+        } while (deleted == DeleteBatch);
+        if (dialect != SqlDialect.Sqlite) return;
+        await using var vacuum = c.CreateCommand();
+        vacuum.CommandText = "PRAGMA incremental_vacuum;";
+        await vacuum.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<long> ProjectedSequenceNrAsync(string persistenceId, CancellationToken ct = default)
+    {
+        await using var c = await OpenAsync(ct);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT sequence_nr FROM projection_progress WHERE persistence_id = @p;";
+        AddParameter(cmd, "@p", persistenceId);
+        return await cmd.ExecuteScalarAsync(ct) is { } v and not DBNull ? Convert.ToInt64(v, CultureInfo.InvariantCulture) : 0;
     }
 
     private sealed record Row(JobRecord Job, bool InDlq)
@@ -187,6 +340,7 @@ public sealed partial class SqlJobReadStore(Func<DbConnection> connect, SqlDiale
         public string Status => JobRules.Status(Job.Status);
         public long? RunAt => Job.RunAt?.UtcTicks;
         public long? Finished => Job.CompletedAt?.UtcTicks;
+        public long? Expires => Job.ExpiresAt?.UtcTicks;
         public string Record => JsonSerializer.Serialize(Job, JobsSerializer.Options);
         /// <summary>The same JSON as UTF-8: PostgreSQL takes it for the text column as it is (no UTF-16 string in between).</summary>
         public byte[] RecordUtf8 => JsonSerializer.SerializeToUtf8Bytes(Job, JobsSerializer.Options);
@@ -194,15 +348,15 @@ public sealed partial class SqlJobReadStore(Func<DbConnection> connect, SqlDiale
 
     private const string UpsertConflict = """
         ON CONFLICT(id) DO UPDATE SET status = excluded.status, run_at = excluded.run_at,
-            finished_at = excluded.finished_at, in_dlq = excluded.in_dlq, record = excluded.record;
+            finished_at = excluded.finished_at, in_dlq = excluded.in_dlq, record = excluded.record, expires_at = excluded.expires_at;
         """;
 
     /// <summary>PostgreSQL: every changed row in one statement (arrays unnested), one round trip per group of events.</summary>
     private static async Task UpsertAllAsync(NpgsqlConnection c, NpgsqlTransaction tx, IReadOnlyList<Row> rows, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand($"""
-            INSERT INTO jobs (id, type, queue, tenant, batch_id, schedule_id, status, created_at, run_at, finished_at, in_dlq, record)
-            SELECT * FROM unnest(@id, @type, @queue, @tenant, @batch, @schedule, @status, @created, @runAt, @finished, @dlq, @record)
+            INSERT INTO jobs (id, type, queue, tenant, batch_id, schedule_id, status, created_at, run_at, finished_at, in_dlq, record, expires_at)
+            SELECT * FROM unnest(@id, @type, @queue, @tenant, @batch, @schedule, @status, @created, @runAt, @finished, @dlq, @record, @expires)
             {UpsertConflict}
             """, c, tx);
         cmd.Parameters.AddWithValue("id", rows.Select(r => r.Job.Id).ToArray());
@@ -216,6 +370,7 @@ public sealed partial class SqlJobReadStore(Func<DbConnection> connect, SqlDiale
         cmd.Parameters.AddWithValue("runAt", rows.Select(r => r.RunAt).ToArray());
         cmd.Parameters.AddWithValue("finished", rows.Select(r => r.Finished).ToArray());
         cmd.Parameters.AddWithValue("dlq", rows.Select(r => r.InDlq ? 1 : 0).ToArray());
+        cmd.Parameters.AddWithValue("expires", rows.Select(r => r.Expires).ToArray());
         // UTF-8 bytes, not strings: serializing every row to a string was ~7 % of all bytes the engine allocated
         cmd.Parameters.Add(new NpgsqlParameter("record", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = rows.Select(r => r.RecordUtf8).ToArray() });
         await cmd.ExecuteNonQueryAsync(ct);
@@ -227,12 +382,12 @@ public sealed partial class SqlJobReadStore(Func<DbConnection> connect, SqlDiale
         await using var upsert = c.CreateCommand();
         upsert.Transaction = tx;
         upsert.CommandText = $"""
-            INSERT INTO jobs (id, type, queue, tenant, batch_id, schedule_id, status, created_at, run_at, finished_at, in_dlq, record)
-            VALUES (@id, @type, @queue, @tenant, @batch, @schedule, @status, @created, @runAt, @finished, @dlq, @record)
+            INSERT INTO jobs (id, type, queue, tenant, batch_id, schedule_id, status, created_at, run_at, finished_at, in_dlq, record, expires_at)
+            VALUES (@id, @type, @queue, @tenant, @batch, @schedule, @status, @created, @runAt, @finished, @dlq, @record, @expires)
             {UpsertConflict}
             """;
         var p = new Dictionary<string, DbParameter>();
-        foreach (var name in new[] { "id", "type", "queue", "tenant", "batch", "schedule", "status", "created", "runAt", "finished", "dlq", "record" })
+        foreach (var name in new[] { "id", "type", "queue", "tenant", "batch", "schedule", "status", "created", "runAt", "finished", "dlq", "record", "expires" })
         {
             var parameter = upsert.CreateParameter();
             parameter.ParameterName = "@" + name;
@@ -241,6 +396,7 @@ public sealed partial class SqlJobReadStore(Func<DbConnection> connect, SqlDiale
         }
         p["runAt"].DbType = System.Data.DbType.Int64;
         p["finished"].DbType = System.Data.DbType.Int64;
+        p["expires"].DbType = System.Data.DbType.Int64;
         p["batch"].DbType = System.Data.DbType.String;
         p["schedule"].DbType = System.Data.DbType.String;
         foreach (var row in rows)
@@ -257,6 +413,7 @@ public sealed partial class SqlJobReadStore(Func<DbConnection> connect, SqlDiale
             p["finished"].Value = (object?)row.Finished ?? DBNull.Value;
             p["dlq"].Value = row.InDlq ? 1 : 0;
             p["record"].Value = row.Record;
+            p["expires"].Value = (object?)row.Expires ?? DBNull.Value;
             await upsert.ExecuteNonQueryAsync(ct);
         }
     }
@@ -265,7 +422,8 @@ public sealed partial class SqlJobReadStore(Func<DbConnection> connect, SqlDiale
     {
         await using var c = await OpenAsync(ct);
         var rows = await LoadAsync(c, null, [jobId], ct);
-        return rows.TryGetValue(jobId, out var job) ? JobViews.Listed(job, DateTimeOffset.UtcNow) : null;
+        var now = DateTimeOffset.UtcNow;
+        return rows.TryGetValue(jobId, out var job) && !job.ExpiredAt(now) ? JobViews.Listed(job, now) : null;
     }
 
     public async Task<JobPage> ListAsync(JobQuery q, DateTimeOffset now, CancellationToken ct = default)
@@ -305,7 +463,7 @@ public sealed partial class SqlJobReadStore(Func<DbConnection> connect, SqlDiale
         (string Where, Action<DbCommand> Parameters)? extra, CancellationToken ct)
     {
         await using var cmd = c.CreateCommand();
-        var where = new List<string>();
+        var where = new List<string> { Unexpired };
         var sortColumn = q.DeadLettersOnly ? "finished_at" : "created_at";
         if (q.DeadLettersOnly) where.Add("in_dlq = 1");
         switch (q.Status)
@@ -376,8 +534,9 @@ public sealed partial class SqlJobReadStore(Func<DbConnection> connect, SqlDiale
         foreach (var chunk in ids.Chunk(500))
         {
             await using var cmd = c.CreateCommand();
-            cmd.CommandText = $"SELECT id, status FROM jobs WHERE id IN ({string.Join(",", chunk.Select((_, k) => "@p" + k))});";
+            cmd.CommandText = $"SELECT id, status FROM jobs WHERE id IN ({string.Join(",", chunk.Select((_, k) => "@p" + k))}) AND {Unexpired};";
             for (var k = 0; k < chunk.Length; k++) AddParameter(cmd, "@p" + k, chunk[k]);
+            AddParameter(cmd, "@now", DateTimeOffset.UtcNow.UtcTicks);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
                 if (Enum.TryParse<JobStatus>(r.GetString(1), ignoreCase: true, out var status))
@@ -390,7 +549,8 @@ public sealed partial class SqlJobReadStore(Func<DbConnection> connect, SqlDiale
     {
         await using var c = await OpenAsync(ct);
         await using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT status, COUNT(*) FROM jobs WHERE batch_id = @b AND tenant = @t GROUP BY status;";
+        cmd.CommandText = $"SELECT status, COUNT(*) FROM jobs WHERE batch_id = @b AND tenant = @t AND {Unexpired} GROUP BY status;";
+        AddParameter(cmd, "@now", DateTimeOffset.UtcNow.UtcTicks);
         AddParameter(cmd, "@b", batchId);
         AddParameter(cmd, "@t", tenant);
         var counts = new Dictionary<JobStatus, int>();
@@ -400,6 +560,9 @@ public sealed partial class SqlJobReadStore(Func<DbConnection> connect, SqlDiale
                 counts[status] = Convert.ToInt32(r.GetValue(1), CultureInfo.InvariantCulture);
         return counts;
     }
+
+    /// <summary>Rows of jobs whose retention has not run out at <c>@now</c> (expired rows wait for their sweep hidden).</summary>
+    private const string Unexpired = "(expires_at IS NULL OR expires_at > @now)";
 
     private static void AddFilter(List<string> where, DbCommand cmd, string column, string? value)
     {

@@ -22,6 +22,8 @@ public sealed record JobsOptions
     public NodeOptions Node { get; init; } = new();
     public ApiOptions Api { get; init; } = new();
     public DedupeOptions Dedupe { get; init; } = new();
+    /// <summary>How long finished jobs are kept, per status.</summary>
+    public RetentionOptions Retention { get; init; } = new();
     /// <summary>The <c>http</c> job type: deny-all until hosts are allowed.</summary>
     public HttpJobSettings Http { get; init; } = new();
     /// <summary>The <c>llm</c> job type: off until an endpoint is set.</summary>

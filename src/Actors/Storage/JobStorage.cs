@@ -23,10 +23,18 @@ public static class JobStorage
         o.IsPostgres ? new NpgsqlConnection(o.JournalConnectionString()) : new SqliteConnection(o.JournalConnectionString());
 
     /// <summary>The read model on the configured database (not yet initialised: see <see cref="PrepareAsync"/>).</summary>
-    public static SqlJobReadStore ReadStore(this StorageOptions o) =>
-        o.IsPostgres ? SqlJobReadStore.ForPostgres(o.ReadModelConnectionString()) : SqlJobReadStore.ForSqlite(o.ReadModelConnectionString());
+    /// <param name="retention">the retention ended jobs' rows expire by (the partitions' own).</param>
+    public static SqlJobReadStore ReadStore(this StorageOptions o, RetentionPeriods? retention = null) =>
+        o.IsPostgres
+            ? SqlJobReadStore.ForPostgres(o.ReadModelConnectionString(), retention)
+            : SqlJobReadStore.ForSqlite(o.ReadModelConnectionString(), retention);
 
-    /// <summary>SQLite, before the journal starts: the data directory, and the journal in WAL mode (readers never block the writer).</summary>
+    /// <summary>
+    /// SQLite, before the journal starts: the data directory, and the journal in WAL mode (readers
+    /// never block the writer). A new file is made with incremental auto-vacuum, so the pages of
+    /// deleted journal rows can be returned (<see cref="SqliteSpace"/>); a file made before keeps
+    /// reusing them for new rows instead.
+    /// </summary>
     public static void PrepareJournal(this StorageOptions o)
     {
         if (o.IsPostgres) return;
@@ -34,7 +42,7 @@ public static class JobStorage
         using var c = new SqliteConnection(o.JournalConnectionString());
         c.Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "PRAGMA journal_mode=WAL;";
+        cmd.CommandText = "PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL;";
         cmd.ExecuteNonQuery();
     }
 

@@ -156,6 +156,7 @@ public static partial class BatchEndpoints
         completed = v.Completed,
         failed = v.Failed,
         cancelled = v.Cancelled,
+        expired = v.Expired,
         status = v.Status,
         node = v.Node,
         jobIds = v.JobIds,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Jobs.Actors.Attempts;
+using Jobs.Actors.Partitions;
 using Jobs.Actors.Settings;
 using Jobs.Handlers;
 using Jobs.Messages;
@@ -21,7 +22,7 @@ public sealed class JobRequestParser(JobHandlerRegistry handlers, IReadOnlyColle
     private static readonly HashSet<string> Fields =
     [
         "type", "payload", "queue", "priority", "maxAttempts", "backoff", "timeoutMs", "runAt",
-        "idempotencyKey", "dependsOn", "dedupe", "tenant", "metadata", "limitKey",
+        "idempotencyKey", "dependsOn", "dedupe", "tenant", "metadata", "limitKey", "retention",
     ];
 
     /// <param name="caller">Who submits: the job is stored under the caller's tenant (see <see cref="Security.TenantScope"/>).</param>
@@ -115,6 +116,15 @@ public sealed class JobRequestParser(JobHandlerRegistry handlers, IReadOnlyColle
                 throw new RequestException(413, $"metadata is larger than {MaxMetadataBytes} bytes serialized", prefix + "metadata");
         }
 
+        long? retentionMs = null;
+        if (String(body, prefix, "retention") is { } rawRetention)
+        {
+            if (!DurationText.TryParse(rawRetention, out var retention) || retention < RetentionPeriods.Min || retention > RetentionRules.MaxJobRetention)
+                throw Bad(prefix + "retention",
+                    $"retention must be {DurationText.Shape}, from 1s to {DurationText.Format(RetentionRules.MaxJobRetention)}; got '{rawRetention}'");
+            retentionMs = (long)retention.TotalMilliseconds;
+        }
+
         return new JobSpec
         {
             Type = type,
@@ -131,6 +141,7 @@ public sealed class JobRequestParser(JobHandlerRegistry handlers, IReadOnlyColle
             Dedupe = dedupe,
             Metadata = metadata,
             LimitKey = limitKey,
+            RetentionMs = retentionMs,
         };
     }
 

@@ -31,6 +31,7 @@ public sealed class JobsSerializer : SerializerWithStringManifest
         [typeof(JobPurged)] = "JP1",
         [typeof(JobAttemptHandedOff)] = "JHO1",
         [typeof(JobDependencyMet)] = "JDM1",
+        [typeof(JobsExpired)] = "JEX1",
         [typeof(JobEventBatch)] = "JEB1",
         [typeof(PartitionSnapshot)] = "PS1",
         [typeof(WatchJob)] = "C-WATCH1",

@@ -65,20 +65,17 @@ public sealed class SnapshotConsistencyTests(ITestOutputHelper output) : Partiti
         """);
 
     private List<(long SequenceNr, PartitionSnapshot Snapshot)> AuditedSnapshots() =>
-        Query("SELECT sequence_number, snapshot, manifest, serializer_id FROM snapshot_audit ORDER BY sequence_number",
-            r => (r.GetInt64(0), (PartitionSnapshot)Deserialize(r, 1)));
+        QueryJournal("SELECT sequence_number, snapshot, manifest, serializer_id FROM snapshot_audit ORDER BY sequence_number",
+            r => (r.GetInt64(0), (PartitionSnapshot)DeserializeStored(r, 1)));
 
     private List<(long SequenceNr, IReadOnlyList<IJobEvent> Events)> JournalEvents() =>
-        Query("SELECT sequence_number, message, manifest, identifier FROM journal WHERE persistence_id = 'partition-0' ORDER BY sequence_number",
-            r => (r.GetInt64(0), Deserialize(r, 1) switch
+        QueryJournal("SELECT sequence_number, message, manifest, identifier FROM journal WHERE persistence_id = 'partition-0' ORDER BY sequence_number",
+            r => (r.GetInt64(0), DeserializeStored(r, 1) switch
             {
                 JobEventBatch b => b.Events,
                 IJobEvent e => (IReadOnlyList<IJobEvent>)[e],
                 var other => throw new InvalidOperationException($"unexpected journal payload {other.GetType()}"),
             }));
-
-    private object Deserialize(SqliteDataReader r, int column) =>
-        Sys.Serialization.Deserialize((byte[])r.GetValue(column), r.GetInt32(column + 2), r.GetString(column + 1));
 
     private void Execute(string sql)
     {
@@ -87,17 +84,5 @@ public sealed class SnapshotConsistencyTests(ITestOutputHelper output) : Partiti
         using var cmd = c.CreateCommand();
         cmd.CommandText = sql;
         cmd.ExecuteNonQuery();
-    }
-
-    private List<T> Query<T>(string sql, Func<SqliteDataReader, T> read)
-    {
-        using var c = new SqliteConnection(Options.Storage.JournalConnectionString());
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        using var r = cmd.ExecuteReader();
-        var rows = new List<T>();
-        while (r.Read()) rows.Add(read(r));
-        return rows;
     }
 }

@@ -102,6 +102,23 @@ public abstract class PartitionTestKit : Akka.TestKit.Xunit2.TestKit
         return (long)cmd.ExecuteScalar()!;
     }
 
+    /// <summary>Rows of the real SQLite journal database (journal and snapshot tables).</summary>
+    protected List<T> QueryJournal<T>(string sql, Func<SqliteDataReader, T> read)
+    {
+        using var c = new SqliteConnection(Options.Storage.JournalConnectionString());
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        using var r = cmd.ExecuteReader();
+        var rows = new List<T>();
+        while (r.Read()) rows.Add(read(r));
+        return rows;
+    }
+
+    /// <summary>A stored payload: its bytes at <paramref name="column"/>, then its manifest and serializer id.</summary>
+    protected object DeserializeStored(SqliteDataReader r, int column) =>
+        Sys.Serialization.Deserialize((byte[])r.GetValue(column), r.GetInt32(column + 2), r.GetString(column + 1));
+
     private static JobsOptions NewOptions()
     {
         var options = new JobsOptions

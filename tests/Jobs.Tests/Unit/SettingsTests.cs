@@ -98,6 +98,33 @@ public sealed class SettingsTests
         Assert.Contains("JOBS_STATS_INTERVAL_MS=1", problem);
     }
 
+    [Theory]
+    [InlineData("JOBS_RETENTION_COMPLETED", "24")]
+    [InlineData("JOBS_RETENTION_FAILED", "7w")]
+    [InlineData("JOBS_RETENTION_CANCELLED", "0s")]
+    [InlineData("JOBS_RETENTION_COMPLETED", "-5s")]
+    [InlineData("JOBS_RETENTION_FAILED", "4000d")]
+    public void A_retention_that_is_not_a_duration_stops_the_node_naming_the_variable(string variable, string value)
+    {
+        var problem = Problem(new Dictionary<string, string> { [variable] = value });
+        Assert.Contains($"{variable}={value} is invalid", problem);
+        Assert.Contains("such as 5s, 10m, 24h or 7d", problem);
+    }
+
+    [Fact]
+    public void Retention_durations_read_as_written()
+    {
+        var o = JobsOptionsValidator.Load(new ConfigurationBuilder().AddJobsEnvironment(n => n switch
+        {
+            "JOBS_RETENTION_COMPLETED" => "5s",
+            "JOBS_RETENTION_FAILED" => "10m",
+            "JOBS_RETENTION_CANCELLED" => "2d",
+            _ => null,
+        }).Build());
+        Assert.Equal(new RetentionPeriods(TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10), TimeSpan.FromDays(2)), o.Retention.Periods);
+        Assert.Equal(RetentionPeriods.Default, new JobsOptions().Retention.Periods);
+    }
+
     [Fact]
     public void A_misspelt_key_in_appsettings_is_refused_not_ignored() =>
         Assert.Contains("Capacty", Problem(new Dictionary<string, string>(), new Dictionary<string, string?> { ["Jobs:Node:Capacty"] = "4" }));
@@ -131,6 +158,7 @@ public sealed class SettingsTests
                 "JOBS_TRUST_LOOPBACK" => "true",
                 "JOBS_FAIR_SHARE" => "false",
                 "JOBS_TENANT_WEIGHTS" => "acme=3;*=1",
+                _ when alias.Env.StartsWith("JOBS_RETENTION_", StringComparison.Ordinal) => "90m",
                 _ => "1000",
             };
             var env = new Dictionary<string, string> { [alias.Env] = value };

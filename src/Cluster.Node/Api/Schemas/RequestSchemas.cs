@@ -65,6 +65,10 @@ public sealed record JobSubmission
 
     [Description("A free-form JSON object of at most 64 KiB, returned as given.")]
     public Dictionary<string, JsonElement>? Metadata { get; init; }
+
+    [Description("How long the job is kept once it ends: a whole number and a unit s, m, h or d (5s, 10m, 24h, 7d), from 1s to 90d; default: the retention of the status it ends in (JOBS_RETENTION_*). Then it is deleted everywhere.")]
+    [RegularExpression("^[0-9]{1,9}[smhd]$")]
+    public string? Retention { get; init; }
 }
 
 /// <summary>The <c>backoff</c> of a job: the retry after attempt n waits initialMs × 2^(n-1), capped at maxMs, ± jitter.</summary>

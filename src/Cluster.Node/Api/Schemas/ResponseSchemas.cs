@@ -20,9 +20,9 @@ public sealed record Problem
 /// <summary>A page of jobs, newest first; pass nextCursor back as cursor for the next page.</summary>
 public sealed record JobList(IReadOnlyList<JobView> Items, string? NextCursor);
 
-/// <summary>A batch's counts and status; node is its coordinator.</summary>
+/// <summary>A batch's counts and status; node is its coordinator; expired: jobs of the completed batch whose retention ran out.</summary>
 public sealed record BatchSummary(
-    string Id, string Tenant, int Total, int Pending, int Running, int Completed, int Failed, int Cancelled,
+    string Id, string Tenant, int Total, int Pending, int Running, int Completed, int Failed, int Cancelled, int Expired,
     string Status, string Node, IReadOnlyList<string> JobIds);
 
 /// <summary>GET /api/batches: a page of batches, newest first, with the read model's counts (pending includes scheduled).</summary>

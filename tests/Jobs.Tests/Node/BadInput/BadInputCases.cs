@@ -138,6 +138,12 @@ public static class BadInputCases
         yield return Job("idempotencyKey empty", "{\"type\":\"noop\",\"idempotencyKey\":\"\"}", field: "idempotencyKey");
         yield return Job("idempotencyKey 257 characters", "{\"type\":\"noop\",\"idempotencyKey\":\"" + new string('k', 257) + "\"}", field: "idempotencyKey");
         yield return Job("idempotencyKey a number", "{\"type\":\"noop\",\"idempotencyKey\":5}", field: "idempotencyKey");
+        yield return Job("retention without a unit", "{\"type\":\"noop\",\"retention\":\"5\"}", field: "retention");
+        yield return Job("retention of weeks", "{\"type\":\"noop\",\"retention\":\"2w\"}", field: "retention");
+        yield return Job("retention 0s", "{\"type\":\"noop\",\"retention\":\"0s\"}", field: "retention");
+        yield return Job("retention past the cap", "{\"type\":\"noop\",\"retention\":\"91d\"}", field: "retention");
+        yield return Job("retention negative", "{\"type\":\"noop\",\"retention\":\"-5s\"}", field: "retention");
+        yield return Job("retention a number", "{\"type\":\"noop\",\"retention\":60}", field: "retention");
         yield return Job("dependsOn a string", "{\"type\":\"noop\",\"dependsOn\":\"x\"}", field: "dependsOn");
         yield return Job("dependsOn numbers", "{\"type\":\"noop\",\"dependsOn\":[1]}", field: "dependsOn");
         yield return Job("dependsOn 101 ids", "{\"type\":\"noop\",\"dependsOn\":[" + Ids101 + "]}", field: "dependsOn");
