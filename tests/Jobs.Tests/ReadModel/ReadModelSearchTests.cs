@@ -107,6 +107,35 @@ public sealed class ReadModelSearchTests(PostgresFixture postgres)
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
+    public async Task Expired_jobs_leave_the_counts_their_batch_and_the_metadata_search(string db)
+    {
+        var (store, _) = await NewStoreAsync(db);
+        await store.ApplyAsync(P, [
+            (1, Accept("e1", 1, metadata: """{"order":"o-1"}""", tenant: "acme", batch: "gone")),
+            (1, Accept("e2", 2, metadata: """{"order":"o-2"}""", tenant: "acme", batch: "kept")),
+            (1, Accept("e3", 3, tenant: "acme", batch: "kept")),
+        ]);
+        await store.ApplyAsync(P, [
+            (2, new JobAttemptStarted("e1", 1, "n", T0.AddSeconds(10))), (2, new JobCompleted("e1", 1, null, T0.AddSeconds(11))),
+            (3, new JobAttemptStarted("e2", 1, "n", T0.AddSeconds(12))), (3, new JobCompleted("e2", 1, null, T0.AddSeconds(13))),
+        ]);
+        Assert.Equal(2, (await store.CountsAsync("acme")).ByStatus[JobStatus.Completed]);
+
+        await store.ApplyAsync(P, [(4, new JobsExpired(["e1", "e2"], T0.AddSeconds(20)))]);
+
+        var counts = await store.CountsAsync("acme");
+        Assert.Equal(0, counts.ByStatus.GetValueOrDefault(JobStatus.Completed));
+        Assert.Equal(1, counts.Total);
+        var batches = (await store.ListBatchesAsync("acme", 50, null)).Items;
+        var kept = Assert.Single(batches); // a batch whose every job expired is gone from the list
+        Assert.Equal(("kept", 1, 0), (kept.Id, kept.Total, kept.Completed));
+        Assert.Empty(await AllPagesAsync(store, new JobQuery { Search = "o-1" }));
+        Assert.Empty(await AllPagesAsync(store, new JobQuery { Search = "o-2" }));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
     public async Task Counts_per_status_and_batches_follow_every_event_and_are_rebuilt_for_a_read_model_that_had_none(string db)
     {
         var (store, connect) = await NewStoreAsync(db);
