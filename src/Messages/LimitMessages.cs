@@ -54,6 +54,9 @@ public sealed record AcquireLease(string Key, long RequestId, int Tokens) : IWit
 /// <summary>One lease of the key; returned with <see cref="ReleaseLease"/>.</summary>
 public sealed record LeaseGranted(string Key, long RequestId, string LeaseId) : IJobsMessage;
 
+/// <summary>The key has limits and the request waits for a lease (its jobs no longer start without one).</summary>
+public sealed record LeaseQueued(string Key, long RequestId) : IJobsMessage;
+
 /// <summary>The key has no limits: its jobs start without a lease.</summary>
 public sealed record NotLimited(string Key, long RequestId) : IJobsMessage;
 

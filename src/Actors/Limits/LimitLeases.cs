@@ -78,6 +78,12 @@ public sealed class LimitLeases(IActorRef? limiters, IActorRef self, Func<DateTi
         _unlimitedUntil.Remove(g.Key); // the key has limits now
     }
 
+    /// <summary>The key has limits and the request waits: its jobs stop starting without a lease.</summary>
+    public void Queued(LeaseQueued q)
+    {
+        if (_asked.TryGetValue(q.Key, out var asked) && asked.Id == q.RequestId) _unlimitedUntil.Remove(q.Key);
+    }
+
     /// <summary>The key has no limits: its jobs start freely for <see cref="UnlimitedFor"/>.</summary>
     public void NotLimited(NotLimited n)
     {

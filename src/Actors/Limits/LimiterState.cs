@@ -48,7 +48,9 @@ public sealed record LimiterState(
         var waiting = Waiting.Any(x => x.Holder.Equals(w.Holder))
             ? ImmutableQueue.CreateRange(Waiting.Select(x => x.Holder.Equals(w.Holder) ? w : x))
             : Waiting.Enqueue(w);
-        return (this with { Waiting = waiting }).Grant(key, now);
+        var (state, answers) = (this with { Waiting = waiting }).Grant(key, now);
+        // not granted at once: the holder learns that the key is limited (a key it took for free is not any more)
+        return state.Waiting.Any(x => x.Holder.Equals(w.Holder)) ? (state, [.. answers, new Answer(w.Holder, new LeaseQueued(key, w.RequestId))]) : (state, answers);
     }
 
     /// <summary>A lease given back; the LLM bucket is settled with what the job really used.</summary>

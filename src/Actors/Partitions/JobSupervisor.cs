@@ -105,6 +105,11 @@ public sealed class JobSupervisor : ReceivePersistentActor, IWithTimers, Partiti
             SendDemand(force: false);
         });
         Command<LeaseCheck>(_ => SendDemand(force: false));
+        Command<LeaseQueued>(q =>
+        {
+            _leases.Queued(q);
+            SendDemand(force: false);
+        });
         Command<NotLimited>(n =>
         {
             _leases.NotLimited(n);

@@ -113,6 +113,7 @@ public sealed class JobsSerializer : SerializerWithStringManifest
         [typeof(AcquireLease)] = "L-ACQ1",
         [typeof(LeaseGranted)] = "L-GRANT1",
         [typeof(NotLimited)] = "L-NONE1",
+        [typeof(LeaseQueued)] = "L-QUEUED1",
         [typeof(ReleaseLease)] = "L-REL1",
         [typeof(RenewLeases)] = "L-RENEW1",
         [typeof(LimitDefined)] = "LD1",

@@ -28,7 +28,7 @@ public sealed class LimiterStateTests : TestKit
 
         Assert.Single(Granted(first));
         Assert.Single(Granted(second));
-        Assert.Empty(third);
+        Assert.IsType<LeaseQueued>(Assert.Single(third).Message); // told it waits: the key is limited
         Assert.Equal(2, s.Status(Key).Held);
         Assert.Null(s.WakeAt(T0)); // only a release ends a concurrency wait
 
@@ -67,7 +67,7 @@ public sealed class LimiterStateTests : TestKit
         (s, var first) = s.Acquire(Key, new(holder, 1, 500), T0);
         (s, var second) = s.Acquire(Key, new(holder, 2, 500), T0);
         Assert.Single(Granted(first));
-        Assert.Empty(second);                                          // 100 left, 500 wanted
+        Assert.Empty(Granted(second));                                 // 100 left, 500 wanted
         Assert.Equal(T0.AddSeconds(40), s.WakeAt(T0));
 
         (s, var settled) = s.Release(Key, Granted(first)[0], 100, T0); // it used 100: 400 come back
@@ -96,7 +96,7 @@ public sealed class LimiterStateTests : TestKit
         var (old, newcomer) = (CreateTestProbe().Ref, CreateTestProbe().Ref);
         var s = Limited(new LimitSpec(1, null, null, null)) with { GrantsFrom = T0.AddSeconds(2) };
         (s, var during) = s.Acquire(Key, new(newcomer, 1, 0), T0);
-        Assert.Empty(during);
+        Assert.Empty(Granted(during));
         Assert.Equal(T0.AddSeconds(2), s.WakeAt(T0));
 
         s = s.Renew(old, ["openai#x-7"]);
@@ -137,6 +137,29 @@ public sealed class LimiterStateTests : TestKit
         var grant = Assert.IsType<LeaseGranted>(Assert.Single(next).Message);
         Assert.Equal(a, next[0].To);
         Assert.Equal(2, grant.RequestId);
+    }
+
+    [Fact]
+    public void A_key_taken_for_free_stops_starting_without_a_lease_once_its_limiter_queues_the_request()
+    {
+        var limiter = CreateTestProbe();
+        var now = T0;
+        var leases = new LimitLeases(limiter.Ref, TestActor, () => now);
+        leases.Ask(Key, 0);
+        var first = limiter.ExpectMsg<AcquireLease>();
+        leases.NotLimited(new NotLimited(Key, first.RequestId));
+        Assert.True(leases.MayStart(Key));
+
+        now += LimitLeases.UnlimitedFor;                  // the answer is old: asked again, still starting meanwhile
+        Assert.True(leases.ShouldAsk(Key));
+        leases.Ask(Key, 0);
+        var again = limiter.ExpectMsg<AcquireLease>();
+        Assert.True(leases.MayStart(Key));
+
+        leases.Queued(new LeaseQueued(Key, again.RequestId)); // a limit was set meanwhile and it is saturated
+        Assert.False(leases.MayStart(Key));
+        leases.Granted(new LeaseGranted(Key, again.RequestId, "openai#e-1"), limiter.Ref);
+        Assert.True(leases.MayStart(Key));
     }
 
     [Fact]
