@@ -347,9 +347,9 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium, ITestOutputH
         throw new Xunit.Sdk.XunitException($"60 presses of Tab did not reach '{key}'");
     }
 
-    /// <summary>A UTC time as a datetime-local input holds it (the browser drops a zero fraction and zero seconds).</summary>
+    /// <summary>A UTC time as a datetime-local input holds it (the browser drops a fraction's trailing zeros, a zero fraction and zero seconds).</summary>
     private static string LocalInput(DateTimeOffset t) => t.UtcDateTime.ToString(
-        t.Millisecond != 0 ? "yyyy-MM-dd'T'HH:mm:ss.fff" : t.Second != 0 ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd'T'HH:mm",
+        t.Millisecond != 0 ? "yyyy-MM-dd'T'HH:mm:ss.FFF" : t.Second != 0 ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd'T'HH:mm",
         System.Globalization.CultureInfo.InvariantCulture);
 
     private static DateTimeOffset Floor(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
